@@ -1,0 +1,1 @@
+"""Test support: fresh databases, a real server process, the Flet fake client."""

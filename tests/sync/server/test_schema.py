@@ -1,0 +1,29 @@
+"""The migrated schema is exactly the models, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+import models
+from sync.server import migrate
+from sync.server.db import make_engine
+
+
+def test_migrations_produce_the_models_schema(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, models.Base.metadata) == []
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    tables = set(inspect(engine).get_table_names())
+    assert set(models.Base.metadata.tables) <= tables
+
+
+def test_upgrade_twice_is_harmless(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine)
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision()
