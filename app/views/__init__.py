@@ -1,0 +1,1 @@
+"""Screens, one module each; every screen gets the shared `Shell` (store, translator, navigation)."""

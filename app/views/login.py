@@ -1,0 +1,69 @@
+"""Sign-in screen: username, password and language, large touch targets."""
+
+from __future__ import annotations
+
+import flet as ft
+
+from app.i18n import LANGUAGES
+from app.shell import Shell
+from app.store import StoreError
+
+
+def login_view(shell: Shell) -> ft.View:
+    """Build the sign-in screen."""
+    t = shell.t
+    username = ft.TextField(label=t("login.username"), key="username", autofocus=True, height=56)
+    password = ft.TextField(
+        label=t("login.password"), key="password", password=True, can_reveal_password=True, height=56
+    )
+    error = ft.Text("", key="login_error", color=ft.Colors.ERROR)
+    language = ft.Dropdown(
+        label=t("home.language"),
+        key="language",
+        value=shell.t.language,
+        options=[ft.DropdownOption(key=code, text=name) for code, name in LANGUAGES.items()],
+        tooltip=t("home.language"),
+        expand=True,
+    )
+
+    async def submit(_e: ft.Event | None = None) -> None:
+        if not (username.value or "").strip() or not password.value:
+            error.value = t("login.error.required")
+            return
+        try:
+            await shell.store.sign_in(username.value.strip(), password.value)
+        except StoreError as exc:
+            error.value = t(f"login.error.{exc.code}")
+            return
+        await shell.go("/home")
+
+    async def change_language(_e: ft.Event | None = None) -> None:
+        shell.set_language(language.value or "en")
+        await shell.refresh()
+
+    language.on_select = change_language
+    password.on_submit = submit
+    button = ft.Button(t("login.submit"), key="sign_in", on_click=submit, height=56, expand=True)
+    return ft.View(
+        route="/",
+        controls=[
+            ft.Container(
+                ft.Column(
+                    [
+                        ft.Text(t("app.title"), theme_style=ft.TextThemeStyle.HEADLINE_MEDIUM),
+                        ft.Text(t("login.title"), theme_style=ft.TextThemeStyle.TITLE_MEDIUM),
+                        username,
+                        password,
+                        error,
+                        ft.Row([button]),
+                        ft.Row([language]),
+                    ],
+                    spacing=16,
+                ),
+                padding=ft.Padding.all(24),
+                width=480,
+            )
+        ],
+        horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+        scroll=ft.ScrollMode.AUTO,
+    )

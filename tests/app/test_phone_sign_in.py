@@ -1,0 +1,44 @@
+"""The phone app in the in-process fake client, against a real server: sign in once, then work offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import PASSWORD
+from support.flet_harness import FletHarness
+from support.server import ServerProcess
+
+from app.main import make_main
+from app.phone_store import PhoneStore
+from app.settings import PhoneSettings
+
+
+async def start_app(data_dir: Path, server_url: str) -> FletHarness:
+    """Start the app with a phone store on a data dir, as a phone would at launch."""
+    settings = PhoneSettings(data_dir=data_dir, server_url=server_url)
+    return await FletHarness().start(make_main(lambda: PhoneStore(settings)))
+
+
+async def test_wrong_password_then_right_then_offline_restart(server: ServerProcess, tmp_path: Path) -> None:
+    phone = await start_app(tmp_path / "phone", server.url)
+    await phone.set_value(phone.find("username"), "worker")
+    await phone.set_value(phone.find("password"), "not-it")
+    await phone.click(phone.find("sign_in"))
+    assert phone.find("login_error").value == "Wrong username or password."
+
+    await phone.set_value(phone.find("password"), PASSWORD)
+    await phone.click(phone.find("sign_in"))
+    assert phone.find("signed_in_as").value == "Signed in as Wanda Worker"
+
+    server.stop()
+    again = await start_app(tmp_path / "phone", "http://127.0.0.1:9")
+    assert again.find("signed_in_as").value == "Signed in as Wanda Worker"
+
+
+async def test_unreachable_server_says_so_in_the_users_language(tmp_path: Path) -> None:
+    phone = await start_app(tmp_path / "phone", "http://127.0.0.1:9")
+    await phone.select(phone.find("language"), "ms")
+    await phone.set_value(phone.find("username"), "worker")
+    await phone.set_value(phone.find("password"), PASSWORD)
+    await phone.click(phone.find("sign_in"))
+    assert phone.find("login_error").value.startswith("Tidak dapat menghubungi pelayan")
