@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,31 +11,10 @@ from sqlalchemy.orm import Session
 from models import ApiToken, Membership, Site, User, utcnow
 from models.enums import Role
 from sync.errors import BadCredentials, Conflict, InvalidRequest, NotAuthenticated
+from sync.mutations.base import Actor
 from sync.server.security import hash_password, new_token, token_digest, verify_password
 
 MIN_PASSWORD = 8
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The signed-in user behind a request, with their roles per site (None = every site)."""
-
-    user_id: uuid.UUID
-    username: str
-    display_name: str
-    roles: tuple[tuple[uuid.UUID | None, Role], ...]
-    device_id: uuid.UUID | None = None
-
-    def has_role(self, *roles: Role, site_id: uuid.UUID | None = None) -> bool:
-        """Whether the user holds one of the roles at the site (or anywhere, when no site is given)."""
-        return any(
-            role in roles and (site_id is None or held_site is None or held_site == site_id)
-            for held_site, role in self.roles
-        )
-
-    def site_ids(self, *roles: Role) -> set[uuid.UUID | None]:
-        """Sites where the user holds one of the roles (None in the set means every site)."""
-        return {site for site, role in self.roles if not roles or role in roles}
 
 
 def add_user(
@@ -107,8 +85,8 @@ def issue_token(
     return token
 
 
-def principal_for_token(*, session: Session, token: str) -> Principal:
-    """Resolve a bearer token to the principal it acts for."""
+def actor_for_token(*, session: Session, token: str) -> Actor:
+    """Resolve a bearer token to the actor it acts for."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token)))
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
@@ -116,13 +94,13 @@ def principal_for_token(*, session: Session, token: str) -> Principal:
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise NotAuthenticated("this account is disabled")
-    return principal_for_user(session=session, user=user, device_id=row.device_id)
+    return actor_for_user(session=session, user=user, device_id=row.device_id)
 
 
-def principal_for_user(*, session: Session, user: User, device_id: uuid.UUID | None = None) -> Principal:
-    """Build the principal of a user from their memberships."""
+def actor_for_user(*, session: Session, user: User, device_id: uuid.UUID | None = None) -> Actor:
+    """Build the actor of a user from their memberships."""
     memberships = session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
-    return Principal(
+    return Actor(
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings, sessions, the signed-in principal and role checks."""
+"""FastAPI dependencies: settings, sessions, the signed-in actor and role checks."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.enums import Role
 from sync.errors import Forbidden, NotAuthenticated
-from sync.server.accounts import Principal, principal_for_token
+from sync.mutations.base import Actor
+from sync.server.accounts import actor_for_token
 from sync.server.settings import ServerSettings
 
 
@@ -33,27 +34,27 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def get_principal(
+def get_actor(
     token: Annotated[str, Depends(bearer_token)],
     sessions: Annotated[sessionmaker[Session], Depends(get_sessions)],
-) -> Principal:
-    """Resolve the bearer token to the signed-in principal."""
+) -> Actor:
+    """Resolve the bearer token to the signed-in actor."""
     with sessions.begin() as session:
-        return principal_for_token(session=session, token=token)
+        return actor_for_token(session=session, token=token)
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
+def require(*roles: Role) -> Callable[[Actor], Actor]:
     """A dependency that lets through only users holding one of the roles somewhere."""
 
-    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
-        if not principal.has_role(*roles):
+    def check(actor: Annotated[Actor, Depends(get_actor)]) -> Actor:
+        if not actor.has_role(*roles):
             wanted = ", ".join(r.value for r in roles)
             raise Forbidden(f"this needs one of the roles: {wanted}", code="role_required")
-        return principal
+        return actor
 
     return check
 
 
 SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
+ActorDep = Annotated[Actor, Depends(get_actor)]

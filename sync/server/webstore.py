@@ -10,9 +10,9 @@ from app import queries
 from app.store import Account, IncidentRow, StoreError
 from models import User
 from sync.errors import BadCredentials
+from sync.mutations.base import Actor
 from sync.server import accounts
 from sync.server.access import visible_incidents
-from sync.server.accounts import Principal
 
 
 class ServerStore:
@@ -20,7 +20,7 @@ class ServerStore:
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
-        self._principal: Principal | None = None
+        self._actor: Actor | None = None
         self._account: Account | None = None
 
     @property
@@ -29,9 +29,9 @@ class ServerStore:
         return self._account
 
     async def sign_in(self, username: str, password: str) -> Account:
-        """Check the password in process and remember the principal for this browser session."""
+        """Check the password in process and remember the actor for this browser session."""
         try:
-            self._principal, user = await asyncio.to_thread(self._sign_in, username, password)
+            self._actor, user = await asyncio.to_thread(self._sign_in, username, password)
         except BadCredentials:
             raise StoreError("bad_credentials") from None
         self._account = Account(
@@ -39,38 +39,38 @@ class ServerStore:
             username=user.username,
             display_name=user.display_name,
             language=user.language,
-            roles=self._principal.roles,
+            roles=self._actor.roles,
         )
         return self._account
 
-    def _sign_in(self, username: str, password: str) -> tuple[Principal, User]:
+    def _sign_in(self, username: str, password: str) -> tuple[Actor, User]:
         """Verify a password without issuing a token (the browser session is the credential)."""
         with self._sessions.begin() as session:
             user = accounts.authenticate(session=session, username=username, password=password)
-            return accounts.principal_for_user(session=session, user=user), user
+            return accounts.actor_for_user(session=session, user=user), user
 
     async def sign_out(self) -> None:
         """Forget the signed-in account."""
-        self._principal = None
+        self._actor = None
         self._account = None
 
     async def incidents(self, *, mine: bool = False, limit: int = 200) -> list[IncidentRow]:
         """Incidents this account may see, newest first."""
-        principal = self._require()
-        return await asyncio.to_thread(self._incidents, principal, mine, limit)
+        actor = self._require()
+        return await asyncio.to_thread(self._incidents, actor, mine, limit)
 
-    def _incidents(self, principal: Principal, mine: bool, limit: int) -> list[IncidentRow]:
-        """Run the incident query for a principal."""
+    def _incidents(self, actor: Actor, mine: bool, limit: int) -> list[IncidentRow]:
+        """Run the incident query for a actor."""
         with self._sessions() as session:
             return queries.incident_rows(
                 session,
-                visible=visible_incidents(principal),
-                reporter_id=principal.user_id if mine else None,
+                visible=visible_incidents(actor),
+                reporter_id=actor.user_id if mine else None,
                 limit=limit,
             )
 
-    def _require(self) -> Principal:
-        """The principal, or StoreError when nobody is signed in."""
-        if self._principal is None:
+    def _require(self) -> Actor:
+        """The actor, or StoreError when nobody is signed in."""
+        if self._actor is None:
             raise StoreError("not_signed_in")
-        return self._principal
+        return self._actor

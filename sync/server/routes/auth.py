@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from models import User
 from sync.server import accounts
-from sync.server.deps import PrincipalDep, SessionsDep, SettingsDep, bearer_token
+from sync.server.deps import ActorDep, SessionsDep, SettingsDep, bearer_token
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -21,14 +21,14 @@ class LoginRequest(BaseModel):
     password: str = Field(min_length=1, max_length=1000)
 
 
-def user_json(principal: accounts.Principal, user: User) -> dict[str, object]:
+def user_json(actor: accounts.Actor, user: User) -> dict[str, object]:
     """The signed-in user as the app sees it."""
     return {
         "id": str(user.id),
         "username": user.username,
         "display_name": user.display_name,
         "language": user.language,
-        "roles": [{"site_id": str(s) if s else None, "role": r.value} for s, r in principal.roles],
+        "roles": [{"site_id": str(s) if s else None, "role": r.value} for s, r in actor.roles],
     }
 
 
@@ -42,8 +42,8 @@ def login(body: LoginRequest, sessions: SessionsDep, settings: SettingsDep) -> d
             password=body.password,
             ttl_hours=settings.token_ttl_hours,
         )
-        principal = accounts.principal_for_user(session=session, user=user)
-        return {"token": token, "user": user_json(principal, user)}
+        actor = accounts.actor_for_user(session=session, user=user)
+        return {"token": token, "user": user_json(actor, user)}
 
 
 @router.post("/logout", status_code=204)
@@ -54,7 +54,7 @@ def logout(token: Annotated[str, Depends(bearer_token)], sessions: SessionsDep) 
 
 
 @router.get("/me")
-def me(principal: PrincipalDep, sessions: SessionsDep) -> dict[str, object]:
+def me(actor: ActorDep, sessions: SessionsDep) -> dict[str, object]:
     """Who the token belongs to, with roles per site."""
     with sessions() as session:
-        return user_json(principal, session.get(User, principal.user_id))
+        return user_json(actor, session.get(User, actor.user_id))
