@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import requests
 from sqlalchemy.orm import sessionmaker
@@ -12,8 +13,11 @@ from sqlalchemy.orm import sessionmaker
 from app import queries
 from app.phone_db import get_state, open_database, set_state
 from app.settings import PhoneSettings
-from app.store import Account, IncidentRow, StoreError
+from app.store import Account, IncidentRow, StoreError, View
 from models.enums import Role
+from sync.mutations.base import Actor
+
+T = TypeVar("T")
 
 TIMEOUT = (5, 20)
 
@@ -75,16 +79,30 @@ class PhoneStore:
             set_state(session, "token", None)
             set_state(session, "account", None)
 
+    @property
+    def view(self) -> View:
+        """Everything on the phone is the account's to see (the server sent only that)."""
+        account = self._account
+        actor = (
+            Actor(account.user_id, account.username, account.display_name, account.roles) if account else None
+        )
+        return View(actor=actor)
+
     async def incidents(self, *, mine: bool = False, limit: int = 200) -> list[IncidentRow]:
         """Incidents on this phone, newest first."""
         account = self._account
         reporter = account.user_id if (mine and account) else None
-        return await asyncio.to_thread(self._incidents, reporter, limit)
+        return await self.query(queries.incident_rows, reporter_id=reporter, limit=limit)
 
-    def _incidents(self, reporter: uuid.UUID | None, limit: int) -> list[IncidentRow]:
-        """Query the local copy."""
-        with self._sessions() as session:
-            return queries.incident_rows(session, reporter_id=reporter, limit=limit)
+    async def query(self, fn: Callable[..., T], **kwargs: Any) -> T:
+        """Run a read query against the local copy, in a thread."""
+        view = self.view
+
+        def run() -> T:
+            with self._sessions() as session:
+                return fn(session, view, **kwargs)
+
+        return await asyncio.to_thread(run)
 
 
 def _account_from_json(user: dict[str, Any]) -> Account:

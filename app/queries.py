@@ -5,26 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store import IncidentRow
+from app.store import IncidentRow, View
 from models import Incident, Site, User
 
 
 def incident_rows(
-    session: Session,
-    *,
-    visible: ColumnElement[bool] | None = None,
-    reporter_id: uuid.UUID | None = None,
-    limit: int = 200,
+    session: Session, view: View, *, reporter_id: uuid.UUID | None = None, limit: int = 200
 ) -> list[IncidentRow]:
-    """List incidents newest first, optionally filtered by a visibility clause and a reporter."""
+    """List the incidents a view may see, newest first, optionally only one reporter's."""
     query: Any = (
         select(Incident, Site.name, User.display_name)
         .join(Site, Site.id == Incident.site_id)
         .join(User, User.id == Incident.reporter_id)
-        .where(visible if visible is not None else true())
+        .where(view.incidents)
         .where(Incident.retracted_at.is_(None))
         .order_by(Incident.occurred_at.desc())
         .limit(limit)

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, true
 
 from models.enums import IncidentKind, IncidentStatus, Priority, Role
+from sync.mutations.base import Actor
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,23 @@ class Account:
     def is_worker_only(self) -> bool:
         """True for people who only report (their home is the reporting screen)."""
         return {role for _site, role in self.roles} <= {Role.REPORTER}
+
+
+@dataclass(frozen=True)
+class View:
+    """What a query may show: the actor, and a clause selecting the incidents they may see."""
+
+    actor: Actor | None
+    incidents: ColumnElement[bool] = field(default_factory=true)
+
+
+@dataclass(frozen=True)
+class MutationResult:
+    """A mutation the store accepted: applied (web) or saved on the phone and queued (phone)."""
+
+    status: str
+    entity_id: str
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +90,11 @@ class Store(Protocol):
         """The signed-in account, if any."""
         ...
 
+    @property
+    def view(self) -> View:
+        """What the signed-in account may see."""
+        ...
+
     async def sign_in(self, username: str, password: str) -> Account:
         """Sign in, or raise StoreError('bad_credentials' | 'offline')."""
         ...
@@ -77,4 +105,18 @@ class Store(Protocol):
 
     async def incidents(self, *, mine: bool = False, limit: int = 200) -> list[IncidentRow]:
         """Incidents the account may see, newest first (only the account's own with mine=True)."""
+        ...
+
+    async def query(self, fn: Callable[..., T], **kwargs: Any) -> T:
+        """Run a read query `fn(session, view, **kwargs)` from app.queries off the UI loop."""
+        ...
+
+    async def mutate(
+        self, name: str, args: dict[str, Any], *, blobs: dict[str, bytes] | None = None
+    ) -> MutationResult:
+        """Apply a mutation (with new blobs by sha256), or raise StoreError with the refusal's code."""
+        ...
+
+    async def blob(self, sha256: str) -> bytes | None:
+        """The bytes of a photo or signature, if this device has them."""
         ...

@@ -42,7 +42,7 @@ def create_app(settings: ServerSettings, engine: Engine) -> FastAPI:
         )
 
     if settings.web_ui:
-        outer.mount("/", _web_ui(engine))
+        outer.mount("/", _web_ui(settings, engine))
     else:
 
         @outer.get("/", include_in_schema=False)
@@ -52,17 +52,22 @@ def create_app(settings: ServerSettings, engine: Engine) -> FastAPI:
     return outer
 
 
-def _web_ui(engine: Engine) -> FastAPI:
+def _web_ui(settings: ServerSettings, engine: Engine) -> FastAPI:
     """The Flet web app, each browser tab with its own in-process store (imported only when served)."""
     import flet_web.fastapi as flet_fastapi
 
     from app.i18n import ASSETS
     from app.main import make_main
+    from sync.server.blobs import BlobStore
     from sync.server.webstore import ServerStore
 
     sessions = session_factory(engine)
+    blobs = BlobStore(settings.blob_dir)
     return flet_fastapi.app(
-        make_main(lambda: ServerStore(sessions)), no_cdn=True, assets_dir=str(ASSETS), app_name="Field IMS"
+        make_main(lambda: ServerStore(sessions, blobs)),
+        no_cdn=True,
+        assets_dir=str(ASSETS),
+        app_name="Field IMS",
     )
 
 

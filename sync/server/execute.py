@@ -12,7 +12,7 @@ import sync.mutations as mutations
 from models import utcnow
 from models.enums import MutationStatus
 from sync.mutations.base import Actor, Context, Rejected
-from sync.server import audit, feed
+from sync.server import audit, feed, reactions
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ def execute(
     savepoint = session.begin_nested()
     try:
         outcome = mutations.apply(ctx, name, args)
+        if outcome.status is not MutationStatus.DUPLICATE:
+            reactions.react(session, ctx, name, outcome)
         session.flush()
     except Rejected as refusal:
         savepoint.rollback()

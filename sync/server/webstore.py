@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import queries
-from app.store import Account, IncidentRow, StoreError
+from app.store import Account, IncidentRow, MutationResult, StoreError, View
 from models import User
+from models.enums import MutationStatus
 from sync.errors import BadCredentials
 from sync.mutations.base import Actor
 from sync.server import accounts
 from sync.server.access import visible_incidents
+from sync.server.blobs import BlobStore, record_blob
+from sync.server.execute import execute
+
+T = TypeVar("T")
 
 
 class ServerStore:
     """One browser session's view of the central store; blocking work runs in threads."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore) -> None:
         self._sessions = sessions
+        self._blobs = blobs
         self._actor: Actor | None = None
         self._account: Account | None = None
 
@@ -27,6 +36,12 @@ class ServerStore:
     def account(self) -> Account | None:
         """The signed-in account, if any."""
         return self._account
+
+    @property
+    def view(self) -> View:
+        """The signed-in actor and the incidents they may see."""
+        actor = self._require()
+        return View(actor=actor, incidents=visible_incidents(actor))
 
     async def sign_in(self, username: str, password: str) -> Account:
         """Check the password in process and remember the actor for this browser session."""
@@ -56,21 +71,59 @@ class ServerStore:
 
     async def incidents(self, *, mine: bool = False, limit: int = 200) -> list[IncidentRow]:
         """Incidents this account may see, newest first."""
-        actor = self._require()
-        return await asyncio.to_thread(self._incidents, actor, mine, limit)
+        reporter = self._require().user_id if mine else None
+        return await self.query(queries.incident_rows, reporter_id=reporter, limit=limit)
 
-    def _incidents(self, actor: Actor, mine: bool, limit: int) -> list[IncidentRow]:
-        """Run the incident query for a actor."""
-        with self._sessions() as session:
-            return queries.incident_rows(
-                session,
-                visible=visible_incidents(actor),
-                reporter_id=actor.user_id if mine else None,
-                limit=limit,
-            )
+    async def query(self, fn: Callable[..., T], **kwargs: Any) -> T:
+        """Run a read query in a thread against the central store."""
+        view = self.view
+
+        def run() -> T:
+            with self._sessions() as session:
+                return fn(session, view, **kwargs)
+
+        return await asyncio.to_thread(run)
+
+    async def mutate(
+        self, name: str, args: dict[str, Any], *, blobs: dict[str, bytes] | None = None
+    ) -> MutationResult:
+        """Store new blobs, then execute the mutation in one transaction; a refusal raises StoreError."""
+        actor = self._require()
+        return await asyncio.to_thread(self._mutate, actor, name, args, blobs or {})
+
+    def _mutate(
+        self, actor: Actor, name: str, args: dict[str, Any], blobs: dict[str, bytes]
+    ) -> MutationResult:
+        """Publish the blobs, then apply, audit and publish the mutation."""
+        for sha256, data in blobs.items():
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise StoreError("digest_mismatch", f"blob {sha256[:12]}… does not match its bytes")
+            self._blobs.put_bytes(data)
+        with self._sessions.begin() as session:
+            for sha256, data in blobs.items():
+                record_blob(session=session, sha256=sha256, size=len(data), mime=_sniff_mime(data))
+            result = execute(session, actor, name, args)
+        if result.status is MutationStatus.REJECTED:
+            raise StoreError(result.code or "rejected", result.message)
+        return MutationResult(status=result.status.value, entity_id=result.entity_id, details=result.details)
+
+    async def blob(self, sha256: str) -> bytes | None:
+        """The bytes of a blob, when stored."""
+        if not self._blobs.exists(sha256):
+            return None
+        return await asyncio.to_thread(self._blobs.read, sha256)
 
     def _require(self) -> Actor:
         """The actor, or StoreError when nobody is signed in."""
         if self._actor is None:
             raise StoreError("not_signed_in")
         return self._actor
+
+
+def _sniff_mime(data: bytes) -> str:
+    """The mime type of an image by its first bytes (photos are JPEG, drawn signatures PNG)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    return "application/octet-stream"
