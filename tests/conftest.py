@@ -34,12 +34,18 @@ def db_url(backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+def fresh_engine(url: str) -> Engine:
+    """An engine on an empty database, with every table created and the schema stamped current."""
+    engine = make_engine(url)
+    models.Base.metadata.create_all(engine)
+    migrate.stamp_head(engine)
+    return engine
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """An engine on a fresh database with every table created."""
-    engine = make_engine(db_url)
-    models.Base.metadata.create_all(engine)
-    migrate.stamp_head(engine)
+    engine = fresh_engine(db_url)
     yield engine
     engine.dispose()
 
@@ -53,6 +59,11 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
 @pytest.fixture
 def people(sessions: sessionmaker[Session]) -> dict[str, models.User]:
     """Two sites and one user per role (password PASSWORD); keys are usernames."""
+    return seed_people(sessions)
+
+
+def seed_people(sessions: sessionmaker[Session]) -> dict[str, models.User]:
+    """Create sites S1 (US) and S2 (MY) and one user per role."""
     with sessions.begin() as session:
         session.add_all(
             [

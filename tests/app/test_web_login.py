@@ -6,19 +6,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from conftest import PASSWORD, fresh_engine, seed_people
 from support.browser import PHONE, TABLET, browser_page, screenshot
 from support.server import ServerProcess
+
+from sync.server.db import session_factory
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def web_server(people: object, db_url: str, tmp_path: Path, backend: str) -> Iterator[ServerProcess]:
-    """A real server with the web app on (SQLite is enough: the browser sees no database)."""
-    if backend != "sqlite":
-        pytest.skip("the browser flow is database-independent; it runs on SQLite")
-    proc = ServerProcess(db_url, tmp_path / "web", web=True).start()
+def web_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A real server with the web app on, over SQLite (the browser flow does not depend on the database)."""
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    seed_people(session_factory(fresh_engine(url)))
+    proc = ServerProcess(url, tmp_path / "web", web=True).start()
     yield proc
     proc.stop()
 
