@@ -1,21 +1,34 @@
-"""The phone's store: everything is local first (SQLite); the server is reached only to sign in and sync."""
+"""The phone's store: everything is local first (SQLite); the server is reached only to sign in and sync.
+
+`mutate` applies a mutation to the local copy and queues it in the outbox in ONE transaction (photo
+bytes are written to the local blob store first), so "saved" survives a killed app; `sync_once`
+sends the queue, uploads the photos and pulls what changed; `report_states` says where each report
+stands (saved_on_phone, sending, on_server, needs_attention).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import platform
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+import sync.mutations as mutations
 from app import queries
 from app.phone_db import get_state, open_database, set_state
 from app.settings import PhoneSettings
-from app.store import Account, IncidentRow, StoreError, View
+from app.store import Account, IncidentRow, MutationResult, StoreError, View
+from models import utcnow
 from models.enums import Role
-from sync.mutations.base import Actor
+from sync import outbox
+from sync.client import Progress, SyncClient, SyncError, SyncReport
+from sync.mutations.base import Actor, Context, Rejected
 
 T = TypeVar("T")
 
@@ -29,7 +42,9 @@ class PhoneStore:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.settings = settings
         self._http = http or requests.Session()
-        self._sessions = sessionmaker(open_database(settings.database_url), expire_on_commit=False)
+        engine = open_database(settings.database_url)
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._client = SyncClient(engine, settings.server_url, settings.data_dir, self._http)
         with self._sessions() as session:
             saved = get_state(session, "account")
         self._account = _account_from_json(saved) if saved else None
@@ -43,9 +58,28 @@ class PhoneStore:
         """Sign in online once; the token and account are kept for offline use."""
         body = await asyncio.to_thread(self._login, username, password)
         account = _account_from_json(body["user"])
+        await asyncio.to_thread(self._register, body["token"], account.user_id)
         await asyncio.to_thread(self._save_login, body["token"], body["user"])
         self._account = account
         return account
+
+    def _register(self, user_token: str, user_id: uuid.UUID) -> None:
+        """Register this install for the user (once), and fetch the sites and names reports need."""
+        with self._sessions() as session:
+            device_user = outbox.get_state(session, "device_user")
+            pending = outbox.pending_count(session)
+        try:
+            if device_user != str(user_id):
+                if device_user is not None and pending:
+                    raise StoreError(
+                        "unsynced_reports", f"{pending} change(s) of the previous user wait to sync"
+                    )
+                self._client.register_device(user_token, name=platform.node(), platform=platform.system())
+                with self._sessions.begin() as session:
+                    outbox.set_state(session, "device_user", str(user_id))
+            self._client.pull_reference()
+        except SyncError as exc:
+            raise StoreError("offline", exc.message) from None
 
     def _login(self, username: str, password: str) -> dict[str, Any]:
         """POST the credentials to the server."""
@@ -103,6 +137,74 @@ class PhoneStore:
                 return fn(session, view, **kwargs)
 
         return await asyncio.to_thread(run)
+
+    async def mutate(
+        self, name: str, args: dict[str, Any], *, blobs: dict[str, bytes] | None = None
+    ) -> MutationResult:
+        """Save on the phone: blobs to the local store, then the local apply and its outbox row together.
+
+        Returns status "saved_on_phone"; a refusal raises StoreError(code, message) and saves nothing.
+        """
+        account = self._account
+        if account is None:
+            raise StoreError("not_signed_in")
+        actor = Actor(account.user_id, account.username, account.display_name, account.roles)
+        return await asyncio.to_thread(self._mutate, actor, name, args, blobs or {})
+
+    def _mutate(
+        self, actor: Actor, name: str, args: dict[str, Any], blobs: dict[str, bytes]
+    ) -> MutationResult:
+        """Write the blobs durably, then apply and enqueue in one local transaction."""
+        refs = []
+        for sha256, data in blobs.items():
+            if hashlib.sha256(data).hexdigest() != sha256:
+                raise StoreError("digest_mismatch", f"blob {sha256[:12]}… does not match its bytes")
+            self._client.blobs.put(data)
+            refs.append(outbox.BlobRef(sha256, len(data), _mime_of(args, sha256, data)))
+        try:
+            with self._sessions.begin() as session:
+                ctx = Context(session=session, actor=actor, now=utcnow(), on_server=False)
+                outcome = mutations.apply(ctx, name, args)
+                outbox.enqueue(session, name=name, args=args, blobs=refs)
+        except Rejected as refusal:
+            raise StoreError(refusal.code, refusal.message) from None
+        except IntegrityError:
+            raise StoreError(
+                "not_ready", "sync once online: this phone lacks data the change refers to"
+            ) from None
+        return MutationResult(
+            status=outbox.SAVED_ON_PHONE, entity_id=outcome.entity_id, details=outcome.details
+        )
+
+    async def blob(self, sha256: str) -> bytes | None:
+        """The bytes of a photo or signature kept on this phone."""
+        if len(sha256) != 64 or not self._client.blobs.exists(sha256):
+            return None
+        return await asyncio.to_thread(self._client.blobs.read, sha256)
+
+    async def sync_once(self, progress: Callable[[Progress], None] | None = None) -> SyncReport:
+        """One sync round in a thread (progress is called from that thread)."""
+        return await asyncio.to_thread(self._client.sync_once, progress)
+
+    async def report_states(self) -> dict[uuid.UUID, outbox.ReportState]:
+        """Where each report on the phone stands: saved_on_phone, sending, on_server or needs_attention."""
+
+        def run() -> dict[uuid.UUID, outbox.ReportState]:
+            with self._sessions() as session:
+                return outbox.report_states(session)
+
+        return await asyncio.to_thread(run)
+
+
+def _mime_of(args: dict[str, Any], sha256: str, data: bytes) -> str:
+    """A blob's media type: from the mutation's manifest when it names it, else from its first bytes."""
+    entries = args.get("attachments") if isinstance(args.get("attachments"), list) else [args]
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("sha256") == sha256 and isinstance(entry.get("mime"), str):
+            return entry["mime"]
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    return "image/jpeg" if data.startswith(b"\xff\xd8\xff") else "application/octet-stream"
 
 
 def _account_from_json(user: dict[str, Any]) -> Account:

@@ -8,6 +8,7 @@
   x NotFound                no such thing, or not visible to this user
   x Conflict                the request clashes with the current state
   x Unavailable             a part the request needs (database, mail) cannot be reached
+  Sync and upload refinements (SeqGap, DeviceFork, DigestMismatch…) subclass these with their own codes.
 """
 
 from __future__ import annotations
@@ -72,3 +73,75 @@ class Unavailable(ImsError):
     """Something the request needs cannot be reached."""
 
     code = "unavailable"
+
+
+class SeqGap(Conflict):
+    """A pushed seq skips ahead of the device's watermark; `expected` is where to resend from."""
+
+    code = "seq_gap"
+
+
+class DeviceFork(Conflict):
+    """A seen seq arrived with a different payload: a restored or cloned install must re-register."""
+
+    code = "device_fork"
+
+
+class DeviceMismatch(Forbidden):
+    """The token may not push for this device id."""
+
+    code = "device_mismatch"
+
+
+class UnknownDevice(NotFound):
+    """No device has this id."""
+
+    code = "unknown_device"
+
+
+class PayloadHashMismatch(InvalidRequest):
+    """A mutation's payload_sha256 is not the hash of its args; `seq` names it."""
+
+    code = "payload_hash_mismatch"
+
+
+class BatchTooLarge(InvalidRequest):
+    """More mutations in one push than the protocol allows."""
+
+    code = "batch_too_large"
+
+
+class DigestMismatch(InvalidRequest):
+    """An uploaded file's bytes do not hash to the sha256 it was declared with."""
+
+    code = "digest_mismatch"
+
+
+class ChecksumMismatch(InvalidRequest):
+    """A tus chunk's bytes do not match its Upload-Checksum; the chunk was discarded."""
+
+    code = "checksum_mismatch"
+
+
+class UploadTooLarge(InvalidRequest):
+    """The file is larger than the server accepts."""
+
+    code = "upload_too_large"
+
+
+class OffsetMismatch(Conflict):
+    """A tus PATCH started at an offset other than the stored one."""
+
+    code = "offset_mismatch"
+
+
+class UnsupportedMediaType(InvalidRequest):
+    """The request body has the wrong Content-Type."""
+
+    code = "unsupported_media_type"
+
+
+class TusVersionUnsupported(InvalidRequest):
+    """The request does not speak tus 1.0.0."""
+
+    code = "tus_version_unsupported"
