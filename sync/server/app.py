@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -14,6 +16,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from sync.server.api import create_api
 from sync.server.db import session_factory
+from sync.server.jobs import run_forever
 from sync.server.settings import ServerSettings
 
 
@@ -21,7 +24,7 @@ def create_app(settings: ServerSettings, engine: Engine) -> FastAPI:
     """Build the whole server for a store whose schema is already current."""
     api = create_api(settings, engine)
     outer = FastAPI(
-        lifespan=_web_ui_lifespan if settings.web_ui else None,
+        lifespan=_lifespan(settings, engine),
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -71,11 +74,26 @@ def _web_ui(settings: ServerSettings, engine: Engine) -> FastAPI:
     )
 
 
-@contextlib.asynccontextmanager
-async def _web_ui_lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Run Flet's session manager (mounted sub-apps get no lifespan of their own)."""
-    import flet_web.fastapi as flet_fastapi
+def _lifespan(
+    settings: ServerSettings, engine: Engine
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Run the background jobs every IMS_JOBS_INTERVAL seconds, and Flet's session manager when serving
+    the web app (mounted sub-apps get no lifespan of their own)."""
 
-    await flet_fastapi.app_manager.start()
-    yield
-    await flet_fastapi.app_manager.shutdown()
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_forever(session_factory(engine), settings))
+        if settings.web_ui:
+            import flet_web.fastapi as flet_fastapi
+
+            await flet_fastapi.app_manager.start()
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            if settings.web_ui:
+                await flet_fastapi.app_manager.shutdown()
+
+    return lifespan

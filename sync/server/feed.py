@@ -15,6 +15,7 @@ from models import (
     InjuryCase,
     Investigation,
     PostIncidentReview,
+    SignOff,
     Site,
 )
 from models.enums import ChangeOp
@@ -47,6 +48,8 @@ class Scope:
 def scope_of(session: Session, row: Any) -> Scope:
     """Find the site and owner a row belongs to, following its parents up to the incident."""
     restricted = isinstance(row, InjuryCase) and row.privacy_concern is not None
+    if isinstance(row, SignOff) and row.subject == CorrectiveAction.__tablename__:
+        row = session.get(CorrectiveAction, row.subject_id)
     seen = 0
     while row is not None and seen < 5:
         if isinstance(row, Site):

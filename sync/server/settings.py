@@ -20,6 +20,7 @@ ENVIRONMENT = [
     ("IMS_SMTP_HOST", "", "SMTP server for e-mail notifications (empty: no e-mail)"),
     ("IMS_SMTP_PORT", "25", "SMTP port"),
     ("IMS_SMTP_FROM", "field-ims@localhost", "sender address of notification e-mails"),
+    ("IMS_JOBS_INTERVAL", "60", "seconds between runs of the background jobs (escalation, reminders)"),
     ("IMS_TEST_DATABASE_URL", "", "tests: also run database tests on this URL (PostgreSQL)"),
 ]
 
@@ -38,6 +39,7 @@ class ServerSettings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "field-ims@localhost"
+    jobs_interval: int = 60
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -68,6 +70,7 @@ class ServerSettings:
         values["smtp_host"] = env.get("IMS_SMTP_HOST", "")
         values["smtp_port"] = _int(env, "IMS_SMTP_PORT", 25)
         values["smtp_from"] = env.get("IMS_SMTP_FROM", "field-ims@localhost")
+        values["jobs_interval"] = _int(env, "IMS_JOBS_INTERVAL", 60)
         known = {f.name for f in fields(cls)}
         values.update({k: v for k, v in overrides.items() if k in known and v is not None})
         return cls(**values)  # type: ignore[arg-type]
