@@ -153,6 +153,11 @@ _HOW = {
 _POLICY_HOW = "Acknowledge the incident and assign a responder (organisation target, not a legal duty)."
 
 
+def how_to_meet(rule_code: str) -> str:
+    """Return how a duty of this rule is met: whom to tell, and by what means."""
+    return _HOW.get(rule_code, _POLICY_HOW)
+
+
 def obligations(facts: IncidentFacts, rules: Mapping[str, Rule] | None = None) -> list[Obligation]:
     """Return every notification the facts require at the site's country, earliest due first."""
     rules = default_rules() if rules is None else rules
@@ -162,8 +167,8 @@ def obligations(facts: IncidentFacts, rules: Mapping[str, Rule] | None = None) -
         """Add the obligation of one rule, started at learnt_at unless said otherwise."""
         rule = require(rules, code)
         start = facts.learnt_at if started_at is None else started_at
-        how = _HOW.get(code, _POLICY_HOW)
-        found.append(Obligation(code, rule.authority, add_elapsed(start, rule.duration), start, title, how))
+        due = add_elapsed(start, rule.duration)
+        found.append(Obligation(code, rule.authority, due, start, title, how_to_meet(code)))
 
     country = facts.country
     if country == "US":

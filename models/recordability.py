@@ -253,6 +253,11 @@ def _general_criteria(case: _Case, rules: Mapping[str, Rule], reasons: list[str]
     if case.flags["amputation"]:
         reasons.append("1904.7(b)(5)(i): an amputation implies medical treatment")
         criteria.append("medical_treatment")
+    if case.flags["eye_loss"]:
+        reasons.append(
+            "1904.7(b)(5)(i): the loss of an eye implies medical treatment (removing an eye is surgery)"
+        )
+        criteria.append("medical_treatment")
     if case.admission_purpose == "treatment":
         reasons.append("1904.7(b)(5)(i): an in-patient admission for treatment implies medical treatment")
         criteria.append("medical_treatment")

@@ -8,6 +8,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from sqlalchemy import Engine, select
@@ -935,7 +936,7 @@ def _add_incident(
         incident.closed_at = incident.resolved_at + dt.timedelta(days=rng.randint(1, 10))
     session.add(incident)
     session.flush()
-    _add_details(session, incident, spec.details, occurred.date())
+    _add_details(session, incident, spec.details, occurred.astimezone(ZoneInfo(site.timezone)).date())
     for slot in range(spec.photos):
         photo = process_photo(demo_photo(number * 10 + slot, spec.title), filename=f"photo{slot + 1}.jpg")
         sha = blobs.put_bytes(photo.upload_bytes)

@@ -454,9 +454,13 @@ def test_late_death_after_a_reportable_admission_keeps_the_24_hour_report():
     assert result["report_to_osha"] == "24_hours"
 
 
-def test_reporting_does_not_depend_on_recordability():
-    # Eye loss implies no listed treatment by itself: the 24-hour report is owed all the same.
-    assert classify(case(eye_loss=True))["report_to_osha"] == "24_hours"
+def test_eye_loss_alone_implies_medical_treatment_and_the_24_hour_report():
+    # Removing an eye (enucleation) is surgery: like an amputation, the loss itself is medical treatment.
+    result = classify(case(eye_loss=True))
+    assert result["recordable"] is True
+    assert result["classification"] == "other_recordable"
+    assert result["report_to_osha"] == "24_hours"
+    assert any("loss of an eye implies medical treatment" in reason for reason in result["reasons"])
 
 
 # --- special criteria, privacy, column M --------------------------------------------------------------
