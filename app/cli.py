@@ -97,7 +97,173 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8550)
     demo.add_argument("--seed-only", action="store_true", help="create the demo data and exit")
     demo.set_defaults(handler=cmd_demo)
+
+    audit = sub.add_parser("audit", help="the tamper-evident audit trail").add_subparsers(
+        title="audit commands", metavar="ACTION"
+    )
+    verify = audit.add_parser("verify", help="walk the hash chain; fail naming the first bad event")
+    _store_options(verify)
+    verify.set_defaults(handler=cmd_audit_verify)
+
+    jobs = sub.add_parser("jobs", help="background jobs").add_subparsers(
+        title="jobs commands", metavar="ACTION"
+    )
+    run_once = jobs.add_parser("run-once", help="escalate, remind and deliver notifications once, then exit")
+    _store_options(run_once)
+    run_once.set_defaults(handler=cmd_jobs_run_once)
+
+    osha = sub.add_parser("osha", help="OSHA recordkeeping (29 CFR 1904)").add_subparsers(
+        title="osha commands", metavar="ACTION"
+    )
+    classify = osha.add_parser("classify", help="classify a case file (JSON) and print the result as JSON")
+    classify.add_argument("case_file", metavar="CASE.json", help="the case file; - reads standard input")
+    classify.set_defaults(handler=cmd_osha_classify)
+
+    report = sub.add_parser("report", help="make a form or report of a site's year, or of one incident")
+    _store_options(report)
+    report.add_argument("kind", metavar="KIND", help=f"one of: {', '.join(REPORT_KINDS)}")
+    report.add_argument("--site", help="site code, e.g. HOU")
+    report.add_argument("--year", type=int, help="calendar year, e.g. 2025")
+    report.add_argument("--incident", metavar="REF", help="incident reference (jkkp6, incident)")
+    report.add_argument("--case", metavar="N", help="osha-301: only this case number (or incident reference)")
+    report.add_argument("--ltifr-base", type=int, help="metrics: hours base of the LTIFR (default 1,000,000)")
+    report.add_argument("-o", "--output", required=True, help="file to write; - writes standard output")
+    report.set_defaults(handler=cmd_report)
+
+    metrics = sub.add_parser("metrics", help="print the safety metrics of a site's year")
+    _store_options(metrics)
+    metrics.add_argument("--site", required=True, help="site code, e.g. HOU")
+    metrics.add_argument("--year", type=int, required=True, help="calendar year, e.g. 2025")
+    metrics.add_argument("--ltifr-base", type=int, help="hours base of the LTIFR (default 1,000,000)")
+    metrics.set_defaults(handler=cmd_metrics)
     return parser
+
+
+REPORT_KINDS = (
+    "osha-300",
+    "osha-300-privacy",
+    "osha-300a",
+    "osha-301",
+    "ita-summary-csv",
+    "ita-cases-csv",
+    "jkkp6",
+    "jkkp8",
+    "incident",
+    "metrics",
+)
+"""The kinds `ims report` makes (sync.server.exports.KINDS holds what each needs)."""
+
+
+def cmd_osha_classify(args: argparse.Namespace) -> int:
+    """Classify one case file with models.recordability and print the result as JSON."""
+    import json
+
+    from models.recordability import CaseError, classify
+
+    name = "standard input" if args.case_file == "-" else args.case_file
+    try:
+        text = sys.stdin.read() if args.case_file == "-" else Path(args.case_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        case = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(
+            f"{name} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
+    try:
+        result = classify(case)
+    except CaseError as exc:
+        raise CliError(f"{exc} [{exc.code}]") from None
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Make one document from the central store and write it to a file (or standard output)."""
+    from models import utcnow
+    from sync.server import exports
+    from sync.server.blobs import BlobStore
+    from sync.server.db import session_factory
+    from sync.server.run import open_store
+
+    settings = _settings(args)
+    sessions = session_factory(open_store(settings))
+    with sessions() as session:
+        request = exports.prepare(
+            session=session,
+            kind=args.kind,
+            site_code=args.site,
+            year=args.year,
+            incident_ref=args.incident,
+            case=args.case,
+        )
+        document = exports.render(
+            session=session,
+            request=request,
+            now=utcnow(),
+            blobs=BlobStore(settings.blob_dir),
+            ltifr_base=args.ltifr_base,
+        )
+    if args.output == "-":
+        sys.stdout.buffer.write(document.content)
+        sys.stdout.flush()
+        return 0
+    try:
+        Path(args.output).write_bytes(document.content)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"{document.filename}: {len(document.content):,} bytes written to {args.output}")
+    return 0
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    """Print the safety metrics of a site's year as a table."""
+    from models import utcnow
+    from reports.metrics import compute, table_text
+    from sync.server import exports
+    from sync.server.db import session_factory
+    from sync.server.run import open_store
+
+    sessions = session_factory(open_store(_settings(args)))
+    with sessions() as session:
+        site = exports.find_site(session=session, code=args.site)
+        data = exports.metrics_input(
+            session=session, site=site, year=args.year, now=utcnow(), ltifr_base=args.ltifr_base
+        )
+    print(table_text(compute(data)), end="")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Verify the audit chain; exit 1 naming the first altered, removed or inserted event."""
+    from sync.server import audit, migrate
+    from sync.server.db import session_factory
+    from sync.server.run import open_store
+
+    engine = open_store(_settings(args), upgrade=False)
+    if migrate.current_revision(engine) is None:
+        where = engine.url.render_as_string(hide_password=True)
+        raise CliError(f"no Field IMS store at {where}: check --db / --data-dir (or run `ims db upgrade`)")
+    sessions = session_factory(engine)
+    with sessions() as session:
+        verdict = audit.verify(session)
+    if not verdict.ok:
+        raise CliError(f"audit chain broken at event {verdict.bad_seq}: {verdict.problem}")
+    print(f"audit chain intact: {verdict.events} events, head {verdict.head}")
+    return 0
+
+
+def cmd_jobs_run_once(args: argparse.Namespace) -> int:
+    """Run the background jobs once."""
+    from sync.server import jobs
+    from sync.server.db import session_factory
+    from sync.server.run import open_store
+
+    settings = _settings(args)
+    report = jobs.run_once(session_factory(open_store(settings)), settings)
+    print(f"jobs: {report}")
+    return 0
 
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
@@ -200,15 +366,14 @@ def cmd_app(args: argparse.Namespace) -> int:
     import flet as ft
 
     from app.i18n import ASSETS
-    from app.main import make_main
-    from app.phone_store import PhoneStore
+    from app.main import phone_main
     from app.settings import PhoneSettings
 
     env = dict(os.environ)
     if args.server:
         env["IMS_SERVER_URL"] = args.server
     settings = PhoneSettings.from_env(env)
-    main_fn = make_main(lambda: PhoneStore(settings))
+    main_fn = phone_main(settings)
     if args.web:
         from sync.server.run import check_port_free
 

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import errors
 from sync.server.db import session_factory
-from sync.server.routes import auth, health
+from sync.server.routes import auth, blobs, devices, health, incidents, reports, sync, uploads
 from sync.server.settings import ServerSettings
 
 log = logging.getLogger("ims.api")
@@ -26,6 +26,11 @@ STATUS: dict[type[errors.ImsError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.Unavailable: 503,
+    errors.DigestMismatch: 422,
+    errors.ChecksumMismatch: 460,
+    errors.UploadTooLarge: 413,
+    errors.UnsupportedMediaType: 415,
+    errors.TusVersionUnsupported: 412,
 }
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
@@ -49,7 +54,8 @@ def create_api(settings: ServerSettings, engine: Engine) -> FastAPI:
     api.state.settings = settings
     api.state.engine = engine
     api.state.sessions = session_factory(engine)
-    for router in (health.router, auth.router):
+    routers = (health, auth, devices, sync, uploads, blobs, incidents, reports)
+    for router in (module.router for module in routers):
         api.include_router(router)
     _install_error_handlers(api)
     return api

@@ -27,3 +27,10 @@ def react(session: Session, ctx: Context, name: str, outcome: Outcome) -> None:
     """Run every registered reaction."""
     for fn in REACTIONS:
         fn(session, ctx, name, outcome)
+
+
+from sync.server import (  # noqa: E402  (each module registers its reactions on import)
+    intake,  # noqa: F401  (references, media completeness)
+    obligations,  # noqa: F401  (regulatory notification clocks)
+    triage,  # noqa: F401  (auto-priority, repeat linking)
+)
