@@ -7,44 +7,36 @@ import io
 import random
 import uuid
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from app.photos import process_photo
-from models import (
-    Attachment,
-    CaseDayRange,
-    Incident,
-    InjuryCase,
-    NearMissDetails,
-    OccurrenceDetails,
-    OutageDetails,
-    Site,
-    SiteArea,
-    SiteYear,
-    User,
-)
+from forms import registry as forms_registry
+from models import Incident, RegulatoryClock, Site, SiteArea, SiteYear, User
 from models.enums import (
     CaseType,
     CustomerImpact,
-    DayRangeKind,
     DetectionSource,
     IllnessType,
     IncidentKind,
     IncidentStatus,
     InpatientPurpose,
+    MutationStatus,
     PotentialSeverity,
     Priority,
     PrivacyConcern,
     Role,
     Sex,
 )
-from sync.server.accounts import add_user
+from sync.server.accounts import actor_for_user, add_user
 from sync.server.blobs import BlobStore, record_blob
 from sync.server.db import session_factory
+from sync.server.execute import Result, execute
 from sync.server.settings import ServerSettings
 
 PASSWORD = "demo1234"
@@ -838,153 +830,517 @@ def demo_photo(seed: int, caption: str) -> bytes:
     return buffer.getvalue()
 
 
+def signature_png(name: str) -> bytes:
+    """Draw a hand-signature-like scribble for a name, as the signature pad would export it."""
+    rng = random.Random(name)
+    image = Image.new("RGB", (600, 200), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    x, y = 30, 120
+    for _ in range(14):
+        nx, ny = x + rng.randint(20, 45), 100 + rng.randint(-45, 45)
+        draw.line([(x, y), (nx, ny)], fill=(20, 30, 90), width=5)
+        x, y = nx, ny
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Demo:
+    """The state of one seeding run: where blobs go, who acts, and what time it is."""
+
+    blobs: BlobStore
+    now: dt.datetime
+    sites: dict[str, Site] = field(default_factory=dict)
+    areas: dict[tuple[str, str], SiteArea] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+    def run(
+        self, session: Session, username: str, name: str, args: dict[str, Any], at: dt.datetime
+    ) -> Result:
+        """Execute one mutation as a demo user at a moment in the past; the demo must never be refused."""
+        actor = actor_for_user(session=session, user=self.users[username])
+        result = execute(session, actor, name, args, now=min(at, self.now - dt.timedelta(minutes=1)))
+        if result.status is MutationStatus.REJECTED:
+            raise RuntimeError(f"demo step {name} by {username} refused: {result.code}: {result.message}")
+        return result
+
+    def put(self, session: Session, data: bytes, mime: str) -> str:
+        """Store bytes as a blob and return their sha256."""
+        sha = self.blobs.put_bytes(data)
+        record_blob(session=session, sha256=sha, size=len(data), mime=mime)
+        return sha
+
+
 def seed(engine: Engine, settings: ServerSettings) -> int:
-    """Create the demo sites, users and incidents once; return how many incidents were created."""
+    """Create the demo sites and users, then play each incident's story through the real mutations."""
     sessions = session_factory(engine)
-    blobs = BlobStore(settings.blob_dir)
+    demo = Demo(blobs=BlobStore(settings.blob_dir), now=dt.datetime.now(dt.UTC))
     with sessions.begin() as session:
         if session.scalar(select(Site).where(Site.code == "SHA")) is not None:
             return 0
-        today = dt.datetime.now(dt.UTC)
-        sites: dict[str, Site] = {}
-        areas: dict[tuple[str, str], SiteArea] = {}
-        for spec in SITES:
-            data = {k: v for k, v in spec.items() if k not in ("areas", "employees", "hours")}
-            site = Site(**data)
-            session.add(site)
-            session.flush()
-            sites[site.code] = site
-            for year in (today.year - 1, today.year):
-                session.add(
-                    SiteYear(
-                        site_id=site.id,
-                        year=year,
-                        annual_average_employees=spec["employees"],
-                        total_hours_worked=spec["hours"],
-                    )
-                )
-            for name, lat, lon in spec["areas"]:
-                area = SiteArea(site_id=site.id, name=name, latitude=lat, longitude=lon, radius_m=40)
-                session.add(area)
-                areas[(site.code, name)] = area
-        session.flush()
-        users: dict[str, User] = {}
-        for username, name, language, roles in USERS:
-            users[username] = add_user(
-                session=session,
-                username=username,
-                password=PASSWORD,
-                display_name=name,
-                roles=roles,
-                language=language,
-            )
-        for number, spec in enumerate(INCIDENTS, start=1):
-            _add_incident(session, spec, number, sites, areas, users, blobs, today)
+        _sites_and_users(session, demo)
+    for number, spec in enumerate(INCIDENTS, start=1):
+        with sessions.begin() as session:
+            incident_id, received = _file(session, demo, number, spec)
+            _progress(session, demo, number, spec, incident_id, received)
     return len(INCIDENTS)
 
 
-def _add_incident(
-    session: Any,
-    spec: DemoIncident,
-    number: int,
-    sites: dict[str, Site],
-    areas: dict[tuple[str, str], SiteArea],
-    users: dict[str, User],
-    blobs: BlobStore,
-    today: dt.datetime,
-) -> None:
-    """Insert one demo incident with its details and photos."""
+def _sites_and_users(session: Session, demo: Demo) -> None:
+    """Insert the sites, their years and areas, and the demo users."""
+    for spec in SITES:
+        data = {k: v for k, v in spec.items() if k not in ("areas", "employees", "hours")}
+        site = Site(**data)
+        session.add(site)
+        session.flush()
+        demo.sites[site.code] = site
+        for year in (demo.now.year - 1, demo.now.year):
+            session.add(
+                SiteYear(
+                    site_id=site.id,
+                    year=year,
+                    annual_average_employees=spec["employees"],
+                    total_hours_worked=spec["hours"],
+                )
+            )
+        for name, lat, lon in spec["areas"]:
+            area = SiteArea(site_id=site.id, name=name, latitude=lat, longitude=lon, radius_m=40)
+            session.add(area)
+            demo.areas[(site.code, name)] = area
+    session.flush()
+    for username, name, language, roles in USERS:
+        demo.users[username] = add_user(
+            session=session,
+            username=username,
+            password=PASSWORD,
+            display_name=name,
+            roles=roles,
+            language=language,
+        )
+
+
+HAZARDS = {"machinery": "moving_machinery", "structural": "other"}
+UNITS = {"L": "litre"}
+
+
+def _form_values(spec: DemoIncident, day: dt.date) -> tuple[str, dict[str, Any]]:
+    """Turn a demo incident's details into the values of the form a worker would have filled in."""
+    if "injury" in spec.details:
+        facts = {k: (v.value if isinstance(v, Enum) else v) for k, v in spec.details["injury"].items()}
+        values: dict[str, Any] = {"case_type": facts.pop("case_type", "injury")}
+        for offset_key, field_name in (("away", "days_away"), ("restricted", "restrictions")):
+            span = facts.pop(offset_key, None)
+            if span:
+                values[field_name] = [
+                    {
+                        "start": str(day + dt.timedelta(days=span[0])),
+                        "end": str(day + dt.timedelta(days=span[1])),
+                    }
+                ]
+        purpose = facts.pop("inpatient_purpose", None)
+        values["inpatient"] = purpose or "none"
+        if purpose:
+            values["inpatient_date"] = str(day)
+        hearing = facts.pop("hearing", None)
+        if hearing:
+            values["standard_threshold_shift"] = hearing["standard_threshold_shift"]
+            values["hearing_level_db"] = hearing["hearing_level_db"]
+        if facts.pop("contaminated_sharps", False):
+            values["contaminated_sharps_injury"] = True
+        facts.setdefault("what_happened", spec.description)
+        values.update(facts)
+        return "injury", values
+    if "near_miss" in spec.details:
+        facts = {k: (v.value if isinstance(v, Enum) else v) for k, v in spec.details["near_miss"].items()}
+        facts["hazard_type"] = HAZARDS.get(facts["hazard_type"], facts["hazard_type"])
+        return "near_miss", facts
+    if "outage" in spec.details:
+        facts = {k: (v.value if isinstance(v, Enum) else v) for k, v in spec.details["outage"].items()}
+        facts.setdefault("customer_impact", "none")
+        return "outage", {"kind": spec.kind.value, **facts}
+    facts = dict(spec.details["occurrence"])
+    if "unit" in facts:
+        facts["unit"] = UNITS.get(facts["unit"], facts["unit"])
+    if spec.kind is IncidentKind.DANGEROUS_OCCURRENCE and "substance" in facts:
+        facts["substance_released"] = True
+    return "occurrence", {"kind": spec.kind.value, **facts}
+
+
+def _file(session: Session, demo: Demo, number: int, spec: DemoIncident) -> tuple[uuid.UUID, dt.datetime]:
+    """File the report as its reporter did, photos first, and return its id and arrival time."""
     rng = random.Random(number)
-    site, area = sites[spec.site], areas[(spec.site, spec.area)]
-    occurred = (today - dt.timedelta(days=spec.days_ago)).replace(
-        hour=rng.randint(6, 20), minute=rng.choice([5, 20, 35, 50])
+    site, area = demo.sites[spec.site], demo.areas[(spec.site, spec.area)]
+    zone = ZoneInfo(site.timezone)
+    local_now = demo.now.astimezone(zone)
+    occurred = (local_now - dt.timedelta(days=spec.days_ago)).replace(
+        hour=rng.randint(6, 20), minute=rng.choice([5, 20, 35, 50]), second=0, microsecond=0
     )
     received = occurred + dt.timedelta(minutes=rng.randint(3, 40))
-    incident = Incident(
-        id=uuid.uuid5(uuid.NAMESPACE_URL, f"field-ims-demo/incident/{number}"),
-        ref=f"{spec.site}-{occurred.year}-{number:04d}",
-        site_id=site.id,
-        area_id=area.id,
-        kind=spec.kind,
+    form_id, values = _form_values(spec, occurred.date())
+    latitude = (area.latitude or 0) + rng.uniform(-0.0001, 0.0001)
+    longitude = (area.longitude or 0) + rng.uniform(-0.0001, 0.0001)
+    values.update(
         title=spec.title,
         description=spec.description,
-        occurred_at=occurred,
-        detected_at=occurred,
-        device_recorded_at=received - dt.timedelta(minutes=1),
-        server_received_at=received,
-        latitude=(area.latitude or 0) + rng.uniform(-0.0001, 0.0001),
-        longitude=(area.longitude or 0) + rng.uniform(-0.0001, 0.0001),
-        location_accuracy_m=rng.choice([4.0, 8.0, 12.0, 25.0]),
+        occurred_at=occurred.isoformat(),
+        area_id=str(area.id),
         location_text=area.name,
-        priority=spec.priority,
-        status=spec.status,
-        reporter_id=users[spec.reporter].id,
-        media_complete=True,
+        location={"latitude": latitude, "longitude": longitude, "accuracy_m": rng.choice([4, 8, 12, 25])},
     )
-    order = [
-        IncidentStatus.ACKNOWLEDGED,
-        IncidentStatus.INVESTIGATING,
-        IncidentStatus.RESOLVED,
-        IncidentStatus.CLOSED,
-    ]
-    reached = order[: order.index(spec.status) + 1] if spec.status in order else []
-    if reached:
-        incident.acknowledged_at = received + dt.timedelta(minutes=rng.randint(4, 25))
-    if IncidentStatus.RESOLVED in reached:
-        incident.resolved_at = incident.acknowledged_at + dt.timedelta(hours=rng.randint(2, 48))
-    if IncidentStatus.CLOSED in reached:
-        incident.closed_at = incident.resolved_at + dt.timedelta(days=rng.randint(1, 10))
-    session.add(incident)
-    session.flush()
-    _add_details(session, incident, spec.details, occurred.astimezone(ZoneInfo(site.timezone)).date())
+    manifest, photos = [], []
     for slot in range(spec.photos):
         photo = process_photo(demo_photo(number * 10 + slot, spec.title), filename=f"photo{slot + 1}.jpg")
-        sha = blobs.put_bytes(photo.upload_bytes)
-        record_blob(session=session, sha256=sha, size=photo.upload_size, mime=photo.mime)
-        session.add(
-            Attachment(
-                incident_id=incident.id,
-                slot=f"photo{slot + 1}",
-                sha256=sha,
-                size=photo.upload_size,
-                mime=photo.mime,
-                width=photo.width,
-                height=photo.height,
-                captured_at=occurred + dt.timedelta(minutes=2),
-                original_sha256=photo.original_sha256,
-                original_size=photo.original_size,
-                added_by_id=incident.reporter_id,
+        sha = demo.put(session, photo.upload_bytes, photo.mime)
+        name = f"photo-{slot + 1}"
+        photos.append({"slot": name, "sha256": sha, "caption": ""})
+        manifest.append(
+            {
+                "slot": name,
+                "sha256": sha,
+                "size": photo.upload_size,
+                "mime": photo.mime,
+                "width": photo.width,
+                "height": photo.height,
+                "captured_at": (occurred + dt.timedelta(minutes=2)).isoformat(),
+                "original_sha256": photo.original_sha256,
+                "original_size": photo.original_size,
+            }
+        )
+    values["photos"] = photos
+    incident_id = uuid.uuid5(uuid.NAMESPACE_URL, f"field-ims-demo/incident/{number}")
+    demo.run(
+        session,
+        spec.reporter,
+        "report.create",
+        {
+            "id": str(incident_id),
+            "site_id": str(site.id),
+            "form_id": form_id,
+            "form_version": forms_registry.get(form_id).version,
+            "values": values,
+            "device_recorded_at": (received - dt.timedelta(minutes=1)).isoformat(),
+            "attachments": manifest,
+        },
+        received,
+    )
+    return incident_id, received.astimezone(dt.UTC)
+
+
+ORDER = [
+    IncidentStatus.ACKNOWLEDGED,
+    IncidentStatus.INVESTIGATING,
+    IncidentStatus.RESOLVED,
+    IncidentStatus.CLOSED,
+]
+
+
+def _progress(
+    session: Session,
+    demo: Demo,
+    number: int,
+    spec: DemoIncident,
+    incident_id: uuid.UUID,
+    received: dt.datetime,
+) -> None:
+    """Play the incident's story: triage, roles, investigation, CAPA, review, closing, clocks."""
+    rng = random.Random(number * 7)
+    key = str(incident_id)
+    at = received + dt.timedelta(minutes=rng.randint(4, 25))
+    reached = ORDER[: ORDER.index(spec.status) + 1] if spec.status in ORDER else []
+    incident = session.get(Incident, incident_id)
+    if spec.priority is not None and incident.priority is not spec.priority:
+        demo.run(
+            session,
+            "officer",
+            "incident.set_priority",
+            {"id": key, "priority": spec.priority.value, "reason": "set by the safety officer at triage"},
+            at,
+        )
+    if number % 6 == 1:
+        _statement(session, demo, number, spec, incident_id, received + dt.timedelta(minutes=30))
+    if not reached:
+        _meet_clocks(session, demo, incident_id, received, spec.days_ago)
+        return
+    demo.run(session, "officer", "incident.acknowledge", {"id": key}, at)
+    urgent = session.get(Incident, incident_id).priority in (Priority.P1, Priority.P2)
+    if urgent:
+        demo.run(
+            session,
+            "officer",
+            "incident.assign_role",
+            {"id": key, "role": "communication_lead", "user_id": str(demo.users["supervisor"].id)},
+            at,
+        )
+        demo.run(
+            session,
+            "supervisor",
+            "status_update.create",
+            {
+                "id": _uid(key, "update-1"),
+                "incident_id": key,
+                "audience": "internal",
+                "template": "holding",
+                "impact": spec.description[:120],
+            },
+            at + dt.timedelta(minutes=5),
+        )
+    if IncidentStatus.INVESTIGATING in reached:
+        at += dt.timedelta(minutes=20)
+        demo.run(session, "officer", "incident.transition", {"id": key, "to": "investigating"}, at)
+        demo.run(
+            session,
+            "officer",
+            "investigation.patch",
+            {
+                "incident_id": key,
+                "base_version": 0,
+                "fields": {
+                    "five_whys": {"old": [], "new": WHYS[number % len(WHYS)]},
+                    "root_cause_category": {"old": None, "new": CAUSES[number % len(CAUSES)]},
+                    "root_cause": {"old": "", "new": WHYS[number % len(WHYS)][-1]},
+                    "contributing_factors": {
+                        "old": [],
+                        "new": [
+                            {
+                                "category": "procedures",
+                                "description": "The written procedure did not cover this task",
+                            },
+                            {
+                                "category": "equipment",
+                                "description": "The guard or aid that would have helped was missing",
+                            },
+                        ],
+                    },
+                },
+            },
+            at + dt.timedelta(hours=2),
+        )
+    if IncidentStatus.RESOLVED not in reached:
+        _capa(session, demo, key, spec, at + dt.timedelta(hours=3), verify=False)
+        _meet_clocks(session, demo, incident_id, received, spec.days_ago)
+        return
+    at += dt.timedelta(hours=rng.randint(4, 30))
+    _capa(session, demo, key, spec, at, verify=spec.status is IncidentStatus.CLOSED)
+    demo.run(
+        session,
+        "officer",
+        "incident.transition",
+        {
+            "id": key,
+            "to": "resolved",
+            "resolution_type": "permanent_fix",
+            "summary": "Cause removed and the area made safe; see the corrective actions.",
+        },
+        at + dt.timedelta(days=2),
+    )
+    if urgent:
+        review = _uid(key, "review")
+        demo.run(
+            session,
+            "officer",
+            "pir.create",
+            {
+                "id": review,
+                "incident_id": key,
+                "scheduled_for": (at + dt.timedelta(days=2, hours=4)).isoformat(),
+            },
+            at + dt.timedelta(days=2, hours=1),
+        )
+    if spec.status is IncidentStatus.CLOSED:
+        at += dt.timedelta(days=4)
+        if urgent:
+            demo.run(
+                session,
+                "officer",
+                "pir.patch",
+                {
+                    "id": review,
+                    "what_happened": spec.description,
+                    "root_cause": WHYS[number % len(WHYS)][-1],
+                    "detection": "Reported from the floor in minutes; a sensor alarm would be faster.",
+                    "went_well": "The area was made safe fast. Slowed us: the spare part was out of stock.",
+                    "actions": [
+                        {
+                            "id": _uid(key, "review-action-1"),
+                            "description": "Keep critical spares in stock and review the list monthly",
+                            "owner_id": str(demo.users["supervisor"].id),
+                            "due_on": str((at + dt.timedelta(days=30)).date()),
+                        }
+                    ],
+                },
+                at,
             )
+            demo.run(session, "officer", "pir.complete", {"id": review}, at + dt.timedelta(hours=1))
+        demo.run(
+            session,
+            "officer",
+            "incident.transition",
+            {
+                "id": key,
+                "to": "closed",
+                "service_restored": True,
+                "affected_informed": True,
+            },
+            at + dt.timedelta(hours=2),
+        )
+    _meet_clocks(session, demo, incident_id, received, spec.days_ago)
+
+
+def _capa(
+    session: Session, demo: Demo, key: str, spec: DemoIncident, at: dt.datetime, *, verify: bool
+) -> None:
+    """Raise a corrective action; when verifying, do it, show evidence, and have the supervisor sign."""
+    action = _uid(key, "capa-1")
+    level, title = CONTROLS[spec.kind]
+    demo.run(
+        session,
+        "officer",
+        "ca.create",
+        {
+            "id": action,
+            "incident_id": key,
+            "control_level": level,
+            "title": title,
+            "owner_id": str(demo.users["officer"].id),
+            "due_on": str((at + dt.timedelta(days=14)).date()),
+        },
+        at,
+    )
+    demo.run(
+        session,
+        "officer",
+        "ca.transition",
+        {"id": action, "from": "open", "to": "in_progress"},
+        at + dt.timedelta(hours=1),
+    )
+    if not verify:
+        return
+    demo.run(
+        session,
+        "officer",
+        "ca.transition",
+        {
+            "id": action,
+            "from": "in_progress",
+            "to": "done",
+            "evidence": [{"note": "Work order closed; photos of the installed control on file."}],
+        },
+        at + dt.timedelta(days=1),
+    )
+    signature = demo.put(session, signature_png("Maria Gonzalez"), "image/png")
+    demo.run(
+        session,
+        "supervisor",
+        "ca.verify",
+        {
+            "id": action,
+            "signature_sha256": signature,
+            "signer_name": "Maria Gonzalez",
+        },
+        at + dt.timedelta(days=1, hours=3),
+    )
+
+
+def _statement(
+    session: Session, demo: Demo, number: int, spec: DemoIncident, incident_id: uuid.UUID, at: dt.datetime
+) -> None:
+    """Take a signed witness statement."""
+    witness = WITNESSES[number % len(WITNESSES)]
+    signature = demo.put(session, signature_png(witness), "image/png")
+    demo.run(
+        session,
+        "officer",
+        "statement.create",
+        {
+            "id": _uid(str(incident_id), "statement-1"),
+            "incident_id": str(incident_id),
+            "witness_name": witness,
+            "contact": "ext. 2231",
+            "relation": "employee",
+            "language": "en",
+            "statement": f"I was working nearby and saw it happen. {spec.description}",
+            "signature_sha256": signature,
+            "signed_at": at.isoformat(),
+            "taken_at": at.isoformat(),
+        },
+        at,
+    )
+
+
+def _meet_clocks(
+    session: Session, demo: Demo, incident_id: uuid.UUID, received: dt.datetime, days_ago: int
+) -> None:
+    """Record the notices made for older incidents; the last days' clocks keep running."""
+    if days_ago <= 3:
+        return
+    clocks = session.scalars(
+        select(RegulatoryClock).where(
+            RegulatoryClock.incident_id == incident_id,
+            RegulatoryClock.cancelled_at.is_(None),
+            RegulatoryClock.met_at.is_(None),
+        )
+    ).all()
+    for index, clock in enumerate(clocks, start=1):
+        met = min(clock.started_at + (clock.due_at - clock.started_at) / 2, received + dt.timedelta(days=2))
+        demo.run(
+            session,
+            "hse",
+            "clock.meet",
+            {
+                "id": str(clock.id),
+                "method": "online form",
+                "met_at": met.isoformat(),
+                "reference_number": f"REF-{received:%y%m%d}-{index:02d}",
+            },
+            met,
         )
 
 
-def _add_details(session: Any, incident: Incident, details: dict[str, Any], day: dt.date) -> None:
-    """Attach the kind-specific detail row."""
-    if "injury" in details:
-        facts = dict(details["injury"])
-        away, restricted = facts.pop("away", None), facts.pop("restricted", None)
-        inpatient = facts.get("inpatient_purpose")
-        case = InjuryCase(
-            incident_id=incident.id,
-            time_of_event=incident.occurred_at.time(),
-            inpatient_date=day if inpatient else None,
-            **facts,
-        )
-        session.add(case)
-        for kind, span in ((DayRangeKind.AWAY, away), (DayRangeKind.RESTRICTED, restricted)):
-            if span:
-                session.add(
-                    CaseDayRange(
-                        case_id=incident.id,
-                        kind=kind,
-                        start=day + dt.timedelta(days=span[0]),
-                        end=day + dt.timedelta(days=span[1]),
-                    )
-                )
-    if "near_miss" in details:
-        session.add(NearMissDetails(incident_id=incident.id, **details["near_miss"]))
-    if "outage" in details:
-        facts = dict(details["outage"])
-        session.add(OutageDetails(incident_id=incident.id, started_at=incident.occurred_at, **facts))
-    if "occurrence" in details:
-        session.add(OccurrenceDetails(incident_id=incident.id, **details["occurrence"]))
+def _uid(key: str, name: str) -> str:
+    """A stable id for a demo record that belongs to an incident."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"field-ims-demo/{key}/{name}"))
+
+
+WHYS = [
+    [
+        "The worker's hand entered the danger zone",
+        "The guard was open",
+        "The interlock had been bypassed",
+        "Bypassing saved time during jams",
+        "Jams were frequent because the feed was misaligned",
+    ],
+    [
+        "The load fell",
+        "The sling failed",
+        "The sling was worn past its limit",
+        "Slings were not on the inspection register",
+    ],
+    [
+        "The floor was slippery",
+        "Oil leaked from a forklift hose",
+        "The hose was past its service life",
+        "Preventive maintenance intervals were not followed",
+    ],
+    [
+        "The service stopped",
+        "A certificate expired",
+        "Nobody was alerted before expiry",
+        "Expiry dates were tracked by hand",
+    ],
+]
+CAUSES = ["maintenance", "procedures", "equipment_failure", "management_system", "training"]
+WITNESSES = ["Aisha Tan", "Rudy Hartono", "Mike Alvarez", "Priya Nair", "Omar Haddad"]
+CONTROLS = {
+    IncidentKind.INJURY: ("engineering", "Fit a fixed guard with an interlock"),
+    IncidentKind.ILLNESS: ("substitution", "Replace the solvent with a water-based cleaner"),
+    IncidentKind.NEAR_MISS: ("engineering", "Separate pedestrian walkways with barriers"),
+    IncidentKind.DANGEROUS_OCCURRENCE: (
+        "administrative",
+        "Put every lifting accessory on the inspection register",
+    ),
+    IncidentKind.PROPERTY_DAMAGE: ("engineering", "Install collision bollards"),
+    IncidentKind.ENVIRONMENTAL: ("engineering", "Bund the drum store and add spill kits"),
+    IncidentKind.IT_OUTAGE: ("administrative", "Automate certificate expiry alerts"),
+    IncidentKind.SECURITY: ("administrative", "Phishing-awareness training and MFA for all staff"),
+}
