@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Engine, MetaData, String, Table, create_engine, event, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+)
 from sqlalchemy.orm import Session
 
 import models
@@ -17,6 +29,27 @@ local_state = Table(
     Column("key", String, primary_key=True),
     Column("value", JSON, nullable=False),
 )
+
+draft = Table(
+    "draft",
+    local_metadata,
+    Column("id", String, primary_key=True),
+    Column("user_id", String, nullable=False, index=True),
+    Column("form_id", String, nullable=False),
+    Column("form_version", Integer, nullable=False),
+    Column("values", JSON, nullable=False),
+    Column("extra", JSON, nullable=False),
+    Column("updated_at", String, nullable=False),
+)
+"""Reports being written: the form values as typed, kept until the report is saved (phone only)."""
+
+draft_blob = Table(
+    "draft_blob",
+    local_metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+"""Bytes a draft refers to (photo copies, thumbnails) by sha256, until no draft needs them."""
 
 
 def open_database(url: str) -> Engine:

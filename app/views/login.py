@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import flet as ft
 
+from app.controls.widgets import main_button
 from app.i18n import LANGUAGES
 from app.shell import Shell
 from app.store import StoreError
@@ -35,15 +36,18 @@ def login_view(shell: Shell) -> ft.View:
         except StoreError as exc:
             error.value = t(f"login.error.{exc.code}")
             return
+        if shell.sync is not None:
+            shell.sync.request("signed in")
         await shell.go("/home")
 
     async def change_language(_e: ft.Event | None = None) -> None:
         shell.set_language(language.value or "en")
+        await shell.remember_language()
         await shell.refresh()
 
     language.on_select = change_language
     password.on_submit = submit
-    button = ft.Button(t("login.submit"), key="sign_in", on_click=submit, height=56, expand=True)
+    button = main_button(t("login.submit"), submit, key="sign_in", icon=ft.Icons.LOGIN)
     return ft.View(
         route="/",
         controls=[

@@ -11,14 +11,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import queries
 from app.store import Account, IncidentRow, MutationResult, StoreError, View
-from models import User
+from models import User, utcnow
 from models.enums import MutationStatus
-from sync.errors import BadCredentials
+from reports import charts
+from reports import metrics as metrics_report
+from sync.errors import BadCredentials, ImsError
 from sync.mutations.base import Actor
-from sync.server import accounts
+from sync.server import accounts, exports
 from sync.server.access import visible_incidents
 from sync.server.blobs import BlobStore, record_blob
 from sync.server.execute import execute
+from sync.server.routes.reports import check_access, reveals_private
 
 T = TypeVar("T")
 
@@ -112,6 +115,59 @@ class ServerStore:
         if not self._blobs.exists(sha256):
             return None
         return await asyncio.to_thread(self._blobs.read, sha256)
+
+    async def document(
+        self,
+        kind: str,
+        *,
+        site_code: str | None = None,
+        year: int | None = None,
+        incident_ref: str | None = None,
+    ) -> tuple[str, str, bytes]:
+        """Make one export as the API's download does (same access rules): (file name, media type, bytes)."""
+        actor = self._require()
+        return await asyncio.to_thread(self._document, actor, kind, site_code, year, incident_ref)
+
+    def _document(
+        self, actor: Actor, kind: str, site_code: str | None, year: int | None, incident_ref: str | None
+    ) -> tuple[str, str, bytes]:
+        """Check the request and the actor's right to it, then render the document."""
+        try:
+            with self._sessions() as session:
+                request = exports.prepare(
+                    session=session, kind=kind, site_code=site_code, year=year, incident_ref=incident_ref
+                )
+                check_access(actor, request.site)
+                document = exports.render(
+                    session=session,
+                    request=request,
+                    now=utcnow(),
+                    blobs=self._blobs,
+                    reveal_private=reveals_private(actor, request.site),
+                )
+        except ImsError as error:
+            raise StoreError(error.code, error.message) from None
+        return document.filename, document.media_type, document.content
+
+    async def metrics_charts(self, *, site_code: str, year: int) -> tuple[dict[str, str], str]:
+        """The dashboard's charts of a site's year as SVG by name, and the rate bases printed on them."""
+        actor = self._require()
+        return await asyncio.to_thread(self._metrics_charts, actor, site_code, year)
+
+    def _metrics_charts(self, actor: Actor, site_code: str, year: int) -> tuple[dict[str, str], str]:
+        """Compute the year's metrics and draw them."""
+        try:
+            with self._sessions() as session:
+                request = exports.prepare(session=session, kind="metrics", site_code=site_code, year=year)
+                check_access(actor, request.site)
+                data = exports.metrics_input(session=session, site=request.site, year=year, now=utcnow())
+        except ImsError as error:
+            raise StoreError(error.code, error.message) from None
+        metrics = metrics_report.compute(data)
+        drawings = metrics_report.charts(metrics)
+        return {name: charts.to_svg(drawing) for name, drawing in drawings.items()}, metrics_report.bases(
+            metrics
+        )
 
     def _require(self) -> Actor:
         """The actor, or StoreError when nobody is signed in."""

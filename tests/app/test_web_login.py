@@ -41,12 +41,13 @@ def test_officer_and_worker_sign_in_and_out(web_server: ServerProcess) -> None:
         page.get_by_text("Wrong username or password.").wait_for(timeout=15_000)
         sign_in(page, "officer")
         page.get_by_text("Signed in as Olga Officer").wait_for(timeout=15_000)
-        assert page.get_by_text("Incident queue").count() == 1
+        assert page.get_by_role("button", name="Open the incident queue").count() == 1
         screenshot(page, "home-officer-phone")
         page.get_by_role("button", name="Sign out").click()
         sign_in(page, "worker")
         page.get_by_text("Signed in as Wanda Worker").wait_for(timeout=15_000)
-        assert page.get_by_text("My reports").count() == 1
+        assert page.get_by_role("button", name="Quick report").count() == 1
+        assert page.get_by_text("Incident queue").count() == 0  # a worker's home is reporting
 
 
 def test_tablet_layout_signs_in(web_server: ServerProcess) -> None:

@@ -115,7 +115,20 @@ class FletHarness:
             seen.add(id(c))
             if getattr(c, "key", None) == key:
                 return c
-            for name in ("views", "controls", "content", "actions", "options", "destinations"):
+            for name in (
+                "views",
+                "controls",
+                "content",
+                "actions",
+                "options",
+                "destinations",
+                "appbar",
+                "navigation_bar",
+                "leading",
+                "title",
+                "subtitle",
+                "trailing",
+            ):
                 v = getattr(c, name, None)
                 if isinstance(v, list):
                     stack.extend(x for x in v if isinstance(x, ft.BaseControl))

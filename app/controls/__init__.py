@@ -1,0 +1,1 @@
+"""Reusable controls of the reporting flow: form fields, photos, location, signature, sync status."""
