@@ -124,7 +124,6 @@ async def test_staff_home_leads_to_the_queue_and_to_an_incident(sessions, people
     assert f"queue-{incident}" in keys(app.find("queue"))
 
 
-
 async def test_queue_is_sorted_by_urgency_with_overdue_marked_in_words_and_filtered(
     sessions, people, blobs
 ) -> None:
