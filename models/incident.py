@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, IdMixin, TimestampMixin, VersionMixin, enum_column, utcnow
@@ -28,6 +28,10 @@ class Incident(IdMixin, TimestampMixin, VersionMixin, Base):
     """One reported event; the id is made on the device that filed it."""
 
     __tablename__ = "incident"
+    __table_args__ = (
+        Index("ix_incident_area_occurred", "area_id", "occurred_at"),
+        Index("ix_incident_asset_occurred", "asset_id", "occurred_at"),
+    )
 
     ref: Mapped[str | None] = mapped_column(unique=True, doc="human reference given by the server")
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("site.id"), index=True)

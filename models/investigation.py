@@ -33,7 +33,9 @@ class Investigation(IdMixin, TimestampMixin, VersionMixin, Base):
     lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     five_whys: Mapped[list[Any]] = mapped_column(default=list, doc="up to five answers, in order")
     contributing_factors: Mapped[list[Any]] = mapped_column(default=list, doc="[{category, description}]")
-    root_cause_category: Mapped[RootCauseCategory | None] = enum_column(RootCauseCategory, nullable=True)
+    root_cause_category: Mapped[RootCauseCategory | None] = enum_column(
+        RootCauseCategory, nullable=True, index=True
+    )
     root_cause: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[Any]] = mapped_column(default=list, doc="[{type: attachment|statement, id}]")
