@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -34,6 +35,30 @@ DETAILS = ("injury", "near_miss", "outage", "occurrence")
 STAFF = (Role.SAFETY_OFFICER, Role.SUPERVISOR, Role.HSE_MANAGER, Role.ADMIN)
 SERVER_KEPT = {"incident_id", "case_number"}
 ENTITY = "incident"
+LOOKAHEAD = "reports.lookahead"
+"""`session.info` key of a Lookahead, set by a caller that applies a batch of reports."""
+
+
+@dataclass
+class Lookahead:
+    """What a caller looked up once for a whole batch of reports, so each report need not ask again.
+
+    `absent`: report ids that did not exist (an id leaves the set when its report is created);
+    `stored`: blob hashes looked up, and whether each blob exists; `held`: rows loaded for the batch
+    (sites, existing reports), kept here so the session's identity map keeps answering for them.
+    """
+
+    absent: set[uuid.UUID] = field(default_factory=set)
+    stored: dict[str, bool] = field(default_factory=dict)
+    held: list[Any] = field(default_factory=list)
+
+
+def _stored_incident(session: Session, incident_id: uuid.UUID) -> Incident | None:
+    """The stored (or earlier created) report with this id, or None."""
+    ahead = session.info.get(LOOKAHEAD)
+    if ahead is not None and incident_id in ahead.absent:
+        return None
+    return session.get(Incident, incident_id)
 
 
 def attachment_id(incident_id: uuid.UUID, slot: str) -> uuid.UUID:
@@ -44,9 +69,12 @@ def attachment_id(incident_id: uuid.UUID, slot: str) -> uuid.UUID:
 def missing_blobs(session: Session, sha256s: list[str]) -> list[str]:
     """The hashes among these that have no stored blob yet, in order."""
     wanted = sorted(set(sha256s))
-    if not wanted:
-        return []
-    present = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(wanted))))
+    ahead = session.info.get(LOOKAHEAD)
+    known = ahead.stored if ahead is not None else {}
+    unknown = [sha for sha in wanted if sha not in known]
+    present = {sha for sha in wanted if known.get(sha)}
+    if unknown:
+        present.update(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(unknown))))
     return [sha for sha in wanted if sha not in present]
 
 
@@ -74,7 +102,7 @@ def create_report(ctx: Context, args: dict[str, Any]) -> Outcome:
     manifest = _manifest(args.get("attachments", []))
     if not ctx.actor.has_role(*Role, site_id=site_id):
         raise Rejected("forbidden", "you hold no role at this site", site_id=str(site_id))
-    existing = ctx.session.get(Incident, incident_id)
+    existing = _stored_incident(ctx.session, incident_id)
     if existing is not None:
         return _repeat(ctx, "report.create", existing, existing.site_id, args)
     if ctx.session.get(Site, site_id) is None:
@@ -85,6 +113,9 @@ def create_report(ctx: Context, args: dict[str, Any]) -> Outcome:
     if location and not values.get("location"):
         values["location"] = location
     incident = _build(form_id, values, incident_id, site_id, ctx.actor.user_id, form_version, ctx)
+    for name in DETAILS:  # a new report has only the detail row its form built: never look up the others
+        if getattr(incident, name) is None:
+            setattr(incident, name, None)
     incident.device_recorded_at = recorded_at
     captions = {p["slot"]: p.get("caption", "") for p in incident.form_values.get("photos", [])}
     for entry in manifest:
@@ -95,9 +126,11 @@ def create_report(ctx: Context, args: dict[str, Any]) -> Outcome:
     incident.media_complete = ctx.on_server and not missing
     _set_day_range_ids(incident)
     ctx.session.add(incident)
+    ahead = ctx.session.info.get(LOOKAHEAD)
+    if ahead is not None:
+        ahead.absent.discard(incident_id)
     for row in _rows_of(incident):
         ctx.touch(row)
-    ctx.session.flush()
     details: dict[str, Any] = {"media_complete": incident.media_complete}
     if ctx.on_server:
         details["missing_blobs"] = missing

@@ -1,4 +1,9 @@
-"""The tamper-evident audit trail: append events to a hash chain, and verify the chain."""
+"""The tamper-evident audit trail: append events to a hash chain, and verify the chain.
+
+An event's seq and hash are fixed when it is appended: the transaction holds the audit counter and
+the chain's last hash (read once, when it takes the counter), and the event row is written with the
+transaction's other queued rows (`counters.queue`) before it commits.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,29 @@ import datetime as dt
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from models import AuditEvent
 from models.serialize import to_jsonable
-from sync.server.counters import next_value, peek
+from sync.server.counters import claim, peek, queue
 
 GENESIS = "0" * 64
+HASHED = ("seq", "at", "actor_id", "device_id", "action", "entity", "entity_id", "site_id", "data")
+"""The columns an event's hash covers (with the previous event's hash)."""
 COUNTER = "audit"
+EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
 
 
-def digest(prev_hash: str, event: AuditEvent) -> str:
-    """The hash of an event: sha256 over the previous hash and the event's canonical JSON."""
-    content = {
-        "seq": event.seq,
-        "at": to_jsonable(event.at),
-        "actor_id": to_jsonable(event.actor_id),
-        "device_id": to_jsonable(event.device_id),
-        "action": event.action,
-        "entity": event.entity,
-        "entity_id": event.entity_id,
-        "site_id": to_jsonable(event.site_id),
-        "data": event.data,
-    }
+def digest(prev_hash: str, event: AuditEvent | Mapping[str, Any]) -> str:
+    """The hash of an event (a row, or its column values): sha256 over the previous hash and the
+    event's canonical JSON."""
+    values = event if isinstance(event, Mapping) else {key: getattr(event, key) for key in HASHED}
+    content = {key: to_jsonable(values[key]) for key in HASHED}
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
 
@@ -48,26 +49,31 @@ def append(
     device_id: uuid.UUID | None = None,
     site_id: uuid.UUID | None = None,
     data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction."""
-    seq = next_value(session, COUNTER)
-    previous = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq - 1)) if seq > 1 else None
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor_id=actor_id,
-        device_id=device_id,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        site_id=site_id,
-        data=json.loads(json.dumps(data or {}, default=to_jsonable)),
-        prev_hash=previous or GENESIS,
-    )
-    event.hash = digest(event.prev_hash, event)
-    session.add(event)
-    session.flush()
-    return event
+) -> int:
+    """Append one event to the chain, in the caller's transaction; returns its seq.
+
+    Its hash is fixed now; the row is written before the transaction commits.
+    """
+    count = claim(session, COUNTER)
+    if count.tail is None:
+        query = select(EVENTS.c.hash).where(EVENTS.c.seq == count.value)
+        count.tail = session.connection().scalar(query) or GENESIS
+    event = {
+        "seq": count.value + 1,
+        "at": at,
+        "actor_id": actor_id,
+        "device_id": device_id,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "site_id": site_id,
+        "data": json.loads(json.dumps(data or {}, default=to_jsonable)),
+        "prev_hash": count.tail,
+    }
+    event["hash"] = digest(count.tail, event)
+    count.value, count.tail = event["seq"], event["hash"]
+    queue(session, EVENTS, event)
+    return event["seq"]
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,19 @@
-"""The pull feed: every changed row becomes a Change with the next gap-free server_seq."""
+"""The pull feed: every changed row becomes a Change with the next gap-free server_seq.
+
+The number is taken when the row is published; the Change is written with the transaction's other
+queued rows (`counters.queue`), carrying the row as the transaction commits it: nobody can read a
+state in between, and the row's defaults and keys are filled in by then.
+"""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, inspect
+from sqlalchemy.orm import Mapper, Session
 
 from models import (
     CorrectiveAction,
@@ -19,11 +25,14 @@ from models import (
     Site,
 )
 from models.enums import ChangeOp
-from models.serialize import row_to_dict
+from models.serialize import to_jsonable
 from models.synclog import Change
-from sync.server.counters import next_value
+from sync.server.counters import FIRST, next_value, queue
 
-COUNTER = "server_seq"
+COUNTER = FIRST
+CHANGES: Table = Change.__table__  # type: ignore[assignment]
+JSON_NATIVE = frozenset({str, int, float, bool, type(None), dict, list})
+"""Column value types that go into a change's data as they are (`to_jsonable` converts the others)."""
 # Columns that never leave the server.
 SECRET_COLUMNS = {"user_account": {"password_hash"}}
 # Rows that reach a child's incident (or action) through these foreign keys.
@@ -70,27 +79,40 @@ def scope_of(session: Session, row: Any) -> Scope:
 
 
 def publish(session: Session, row: Any, op: ChangeOp = ChangeOp.UPSERT) -> int:
-    """Append a row's current state to the feed and return its server_seq."""
-    session.flush()
-    table = inspect(row).mapper.local_table.name
-    data = row_to_dict(row)
+    """Append a row to the feed and return its server_seq (the Change is written before the commit)."""
+    seq = next_value(session, COUNTER)
+    queue(session, CHANGES, lambda: change(session, row, op, seq))
+    return seq
+
+
+def change(session: Session, row: Any, op: ChangeOp, seq: int) -> dict[str, Any]:
+    """The Change of a flushed row under a server_seq: its table, key, version, columns and scope."""
+    state = inspect(row)
+    table = state.mapper.local_table.name
+    loaded = state.dict
+    data = {}
+    for key in _column_keys(state.mapper):
+        value = loaded[key] if key in loaded else getattr(row, key)
+        data[key] = value if type(value) in JSON_NATIVE else to_jsonable(value)
     for column in SECRET_COLUMNS.get(table, ()):
         data.pop(column, None)
-    identity = inspect(row).identity
+    identity = state.identity
     entity_id = str(identity[0]) if identity and len(identity) == 1 else "/".join(map(str, identity or ()))
     scope = scope_of(session, row)
-    seq = next_value(session, COUNTER)
-    session.add(
-        Change(
-            server_seq=seq,
-            entity=table,
-            entity_id=entity_id,
-            op=op,
-            version=getattr(row, "version", 1) or 1,
-            data=data,
-            site_id=scope.site_id,
-            owner_id=scope.owner_id,
-            restricted=scope.restricted,
-        )
-    )
-    return seq
+    return {
+        "server_seq": seq,
+        "entity": table,
+        "entity_id": entity_id,
+        "op": op,
+        "version": getattr(row, "version", 1) or 1,
+        "data": data,
+        "site_id": scope.site_id,
+        "owner_id": scope.owner_id,
+        "restricted": scope.restricted,
+    }
+
+
+@functools.cache
+def _column_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    """The attribute names of a mapper's columns (what `row_to_dict` reads), in order."""
+    return tuple(attr.key for attr in mapper.column_attrs)

@@ -12,7 +12,7 @@ from sync.mutations.base import Context, Outcome
 from sync.mutations.reports import refresh_media
 from sync.server import audit, feed
 from sync.server.counters import next_value
-from sync.server.reactions import reaction
+from sync.server.reactions import get, reaction
 
 
 @reaction
@@ -20,7 +20,7 @@ def assign_ref(session: Session, ctx: Context, name: str, outcome: Outcome) -> N
     """Give a newly filed report its reference, e.g. S1-2026-0007 (per site and year, gap-free)."""
     if name != "report.create":
         return
-    incident = session.get(Incident, uuid.UUID(outcome.entity_id))
+    incident = get(session, ctx, Incident, uuid.UUID(outcome.entity_id))
     if incident is None or incident.ref is not None:
         return
     site = session.get(Site, incident.site_id)

@@ -6,6 +6,9 @@ in-patient admission dated after the incident day, the start of that day in the 
 clock is recomputed from the current facts and rules (so corrections move it); a met clock is never
 changed; a duty that is no longer owed gets `cancelled_at` and comes back if the facts bring it back.
 The organisation's response targets are not stored here: they are policy, not duties to an authority.
+
+The clocks are kept in the mutation's transaction, so they are there when an officer looks. A new
+report is read as built (it has no clocks yet), and a site's rules are read once per transaction.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from models.enums import CaseType, DayRangeKind, DoshOutcome, IncidentKind, Inpa
 from models.recordability import CaseError, classify
 from models.rules import Rule, RuleError, default_rules, merge_overrides
 from sync.mutations.base import Context, Outcome
-from sync.server.reactions import reaction
+from sync.server.reactions import filed, get, memo, reaction
 
 log = logging.getLogger("ims.obligations")
 
@@ -137,15 +140,22 @@ def osha_result(
 
 
 def incident_facts(
-    *, session: Session, incident: Incident, site: Site, rules: dict[str, Rule], now: dt.datetime
+    *,
+    session: Session,
+    incident: Incident,
+    site: Site,
+    rules: dict[str, Rule],
+    now: dt.datetime,
+    new: bool = False,
 ) -> IncidentFacts:
-    """Return what the clocks need to know about an incident, from its rows."""
+    """Return what the clocks need to know about an incident, from its rows (`new`: as just built, with
+    its detail rows attached)."""
     zone = site_zone(site)
     country = jurisdiction(site)
     learnt = max(incident.occurred_at, incident.detected_at or incident.occurred_at)
     day = incident_date(incident, zone)
     facts: dict[str, Any] = {}
-    case = session.get(InjuryCase, incident.id)
+    case = incident.injury if new else session.get(InjuryCase, incident.id)
     if case is not None and case.work_related:
         today = now.astimezone(zone).date()
         if country == "US":
@@ -164,7 +174,7 @@ def incident_facts(
             lost_days=dosh_lost_days(case, day, max(today, day)),
             occupational_disease=CaseType(case.case_type) is CaseType.ILLNESS,
         )
-    outage = session.get(OutageDetails, incident.id)
+    outage = incident.outage if new else session.get(OutageDetails, incident.id)
     if outage is not None:
         facts.update(
             personal_data_breach=outage.personal_data_breach,
@@ -182,14 +192,19 @@ def incident_facts(
 
 
 def owed(
-    *, session: Session, incident: Incident, now: dt.datetime, rules: dict[str, Rule] | None = None
+    *,
+    session: Session,
+    incident: Incident,
+    now: dt.datetime,
+    rules: dict[str, Rule] | None = None,
+    new: bool = False,
 ) -> list[Obligation]:
     """Return the notifications an incident owes now (none once it is retracted)."""
     if incident.retracted_at is not None:
         return []
     site = session.get(Site, incident.site_id)
     rules = site_rules(session=session, site_id=site.id) if rules is None else rules
-    facts = incident_facts(session=session, incident=incident, site=site, rules=rules, now=now)
+    facts = incident_facts(session=session, incident=incident, site=site, rules=rules, now=now, new=new)
     return obligations(facts, rules)
 
 
@@ -200,16 +215,24 @@ def refresh_clocks(
     now: dt.datetime,
     touch: Callable[[RegulatoryClock], None],
     rules: dict[str, Rule] | None = None,
+    new: bool = False,
 ) -> list[RegulatoryClock]:
-    """Create, move, cancel or restore an incident's clocks to match what it owes; return the changed rows."""
-    clocks = {
-        clock.rule_code: clock
-        for clock in session.scalars(
-            select(RegulatoryClock).where(RegulatoryClock.incident_id == incident.id)
-        )
-    }
+    """Create, move, cancel or restore an incident's clocks to match what it owes; return the changed rows.
+
+    `new`: the incident was created in this transaction, so it has no clocks yet.
+    """
+    clocks = (
+        {}
+        if new
+        else {
+            clock.rule_code: clock
+            for clock in session.scalars(
+                select(RegulatoryClock).where(RegulatoryClock.incident_id == incident.id)
+            )
+        }
+    )
     changed: list[RegulatoryClock] = []
-    due = owed(session=session, incident=incident, now=now, rules=rules)
+    due = owed(session=session, incident=incident, now=now, rules=rules, new=new)
     for duty in due:
         clock = clocks.get(duty.rule_code)
         if clock is None:
@@ -233,7 +256,6 @@ def refresh_clocks(
         if code not in codes and clock.met_at is None and clock.cancelled_at is None:
             clock.cancelled_at = now
             changed.append(clock)
-    session.flush()
     for clock in changed:
         touch(clock)
     return changed
@@ -253,7 +275,7 @@ def incidents_changed(session: Session, ctx: Context, outcome: Outcome) -> list[
             ids.append(row.case_id)
     found = []
     for incident_id in dict.fromkeys(ids):
-        incident = session.get(Incident, incident_id)
+        incident = get(session, ctx, Incident, incident_id) if incident_id is not None else None
         if incident is not None:
             found.append(incident)
     return found
@@ -265,14 +287,29 @@ def clocks_follow_incidents(session: Session, ctx: Context, name: str, outcome: 
     incidents = incidents_changed(session, ctx, outcome)
     if not incidents:
         return
-    session.flush()
+    created = uuid.UUID(outcome.entity_id) if filed(name, outcome) else None
+    if created is None:
+        session.flush()
     for incident in incidents:
-        case = session.get(InjuryCase, incident.id)
-        if case is not None:
-            session.expire(case, ["day_ranges"])
-        try:
-            rules = site_rules(session=session, site_id=incident.site_id)
-        except RuleError as error:
+        new = incident.id == created
+        if not new:
+            case = session.get(InjuryCase, incident.id)
+            if case is not None:
+                session.expire(case, ["day_ranges"])
+        rules, error = _rules_of(session, incident.site_id)
+        if error is not None:
             ctx.note("clocks.rules_invalid", incident_id=str(incident.id), message=str(error))
-            rules = default_rules()
-        refresh_clocks(session=session, incident=incident, now=ctx.now, touch=ctx.touch, rules=rules)
+        refresh_clocks(session=session, incident=incident, now=ctx.now, touch=ctx.touch, rules=rules, new=new)
+
+
+def _rules_of(session: Session, site_id: uuid.UUID) -> tuple[dict[str, Rule], RuleError | None]:
+    """A site's rules (the defaults, with the error, when its overrides are invalid), once per transaction."""
+    known = memo(session)
+    key = ("site_rules", site_id)
+    if key not in known:
+        try:
+            with session.no_autoflush:  # the overrides are not written by mutations: no need to flush first
+                known[key] = (site_rules(session=session, site_id=site_id), None)
+        except RuleError as error:
+            known[key] = (default_rules(), error)
+    return known[key]

@@ -3,7 +3,8 @@
 Automatic triage runs on `report.create` and `report.amend` unless a person has set the priority
 (`incident.set_priority` in the audit trail). Repeats are linked on those and on investigation edits:
 incidents of the same site sharing an asset, a root-cause category or an area within the site's
-repeat window are linked to one Problem record.
+repeat window are linked to one Problem record. Both run in the mutation's transaction; for a new
+report they read its rows as built, and repeats are found with one query.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from models import Amendment, Asset, AuditEvent, Incident, Investigation, Problem, Site, SiteArea
@@ -25,7 +26,7 @@ from models.workflow import (
     triage,
 )
 from sync.mutations.base import Context, Outcome
-from sync.server.reactions import reaction
+from sync.server.reactions import filed, get, reaction
 
 log = logging.getLogger("ims.triage")
 
@@ -33,10 +34,10 @@ REPORT_MUTATIONS = ("report.create", "report.amend")
 LINK_MUTATIONS = (*REPORT_MUTATIONS, "investigation.patch", "conflict.resolve")
 
 
-def incident_of(session: Session, outcome: Outcome) -> Incident | None:
+def incident_of(session: Session, ctx: Context, outcome: Outcome) -> Incident | None:
     """The incident an outcome is about (directly, through an amendment, or named in its details)."""
     if outcome.entity == "incident":
-        return session.get(Incident, uuid.UUID(outcome.entity_id))
+        return get(session, ctx, Incident, uuid.UUID(outcome.entity_id))
     if outcome.entity == "amendment":
         amendment = session.get(Amendment, uuid.UUID(outcome.entity_id))
         return session.get(Incident, amendment.incident_id) if amendment else None
@@ -57,8 +58,10 @@ def auto_priority(session: Session, ctx: Context, name: str, outcome: Outcome) -
     """Set the priority of a new or amended report from its facts, with the reasons, unless set by hand."""
     if name not in REPORT_MUTATIONS:
         return
-    incident = incident_of(session, outcome)
-    if incident is None or incident.retracted_at is not None or priority_set_by_hand(session, incident.id):
+    incident = incident_of(session, ctx, outcome)
+    if incident is None or incident.retracted_at is not None:
+        return
+    if not filed(name, outcome) and priority_set_by_hand(session, incident.id):
         return
     result = triage(facts_of(incident))
     reason = "; ".join(result.reasons)
@@ -86,15 +89,24 @@ def _window(site: Site) -> Any:
         return repeat_window()
 
 
-def _matchers(session: Session, incident: Incident) -> list[tuple[str, ColumnElement[bool], dict[str, Any]]]:
-    """What makes another incident a repeat, most specific first: (title, clause, problem fields)."""
+def _matchers(
+    session: Session, incident: Incident, new: bool
+) -> list[tuple[str, ColumnElement[bool], dict[str, Any]]]:
+    """What makes another incident a repeat, most specific first: (title, clause, problem fields).
+
+    A new report has no investigation yet, so no root cause to share.
+    """
     found = []
     if incident.asset_id is not None:
         asset = session.get(Asset, incident.asset_id)
         title = f"Repeated incidents: {asset.name if asset else 'one asset'}"
         found.append((title, Incident.asset_id == incident.asset_id, {"asset_id": incident.asset_id}))
-    category = session.scalar(
-        select(Investigation.root_cause_category).where(Investigation.incident_id == incident.id)
+    category = (
+        None
+        if new
+        else session.scalar(
+            select(Investigation.root_cause_category).where(Investigation.incident_id == incident.id)
+        )
     )
     if category is not None:
         same_cause = Incident.id.in_(
@@ -114,19 +126,25 @@ def link_repeats(session: Session, ctx: Context, name: str, outcome: Outcome) ->
     """Link an incident and its repeats (same asset, root-cause category or area, within the window)."""
     if name not in LINK_MUTATIONS:
         return
-    incident = incident_of(session, outcome)
+    incident = incident_of(session, ctx, outcome)
     if incident is None or incident.retracted_at is not None:
         return
+    matchers = _matchers(session, incident, filed(name, outcome))
+    if not matchers:
+        return
     window = _window(session.get(Site, incident.site_id))
-    for title, clause, fields in _matchers(session, incident):
-        query = (
-            select(Incident)
-            .where(clause, Incident.site_id == incident.site_id, Incident.id != incident.id)
-            .where(Incident.retracted_at.is_(None))
-            .where(Incident.occurred_at.between(incident.occurred_at - window, incident.occurred_at + window))
-            .order_by(Incident.occurred_at.desc())
-        )
-        repeats = list(session.scalars(query))
+    flags = [clause.label(f"match_{n}") for n, (_title, clause, _fields) in enumerate(matchers)]
+    query = (
+        select(Incident, *flags)
+        .where(or_(*(clause for _title, clause, _fields in matchers)))
+        .where(Incident.site_id == incident.site_id, Incident.id != incident.id)
+        .where(Incident.retracted_at.is_(None))
+        .where(Incident.occurred_at.between(incident.occurred_at - window, incident.occurred_at + window))
+        .order_by(Incident.occurred_at.desc())
+    )
+    candidates = session.execute(query).all()
+    for n, (title, _clause, fields) in enumerate(matchers):
+        repeats = [row[0] for row in candidates if row[n + 1]]
         if repeats:
             _link(session, ctx, incident, repeats, title, fields)
             return
@@ -151,7 +169,7 @@ def _link(
             **fields,
         )
         session.add(problem)
-        session.flush()
+        session.flush()  # before any incident refers to it (no relationship orders the inserts)
         ctx.touch(problem)
         problem_id = problem.id
     linked = []
