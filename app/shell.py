@@ -49,6 +49,8 @@ class Shell:
     autosave_delay: float = 1.0
     """Seconds of quiet after a change before a draft is written."""
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    language_picked: bool = False
+    """Whether the person picked a language on the sign-in screen (it then beats the account's)."""
 
     def set_language(self, language: str) -> None:
         """Switch the language (and the layout direction) of the whole app."""

@@ -36,11 +36,13 @@ def login_view(shell: Shell) -> ft.View:
         except StoreError as exc:
             error.value = t(f"login.error.{exc.code}")
             return
+        await adopt_account_language(shell)
         if shell.sync is not None:
             shell.sync.request("signed in")
         await shell.go("/home")
 
     async def change_language(_e: ft.Event | None = None) -> None:
+        shell.language_picked = True
         shell.set_language(language.value or "en")
         await shell.remember_language()
         await shell.refresh()
@@ -71,3 +73,13 @@ def login_view(shell: Shell) -> ft.View:
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         scroll=ft.ScrollMode.AUTO,
     )
+
+
+async def adopt_account_language(shell: Shell) -> None:
+    """Speak the signed-in person's language, unless they just picked one on this screen."""
+    account = shell.store.account
+    if account is None or shell.language_picked or account.language == shell.t.language:
+        return
+    shell.set_language(account.language)
+    if shell.t.language == account.language:
+        await shell.remember_language()
