@@ -1,4 +1,9 @@
-"""Photos for a report: pick (or, on phones, take) pictures, process them off the UI loop, show thumbnails.
+"""Photos for a report: take (on phones) or pick pictures, process them off the UI loop, show thumbnails.
+
+On a phone or tablet app there are two buttons: "Take photo" opens the camera (`CameraSheet`) and
+"Choose photo" the system picker; in a browser or on a desktop one button opens the picker (a
+phone's browser offers its camera there itself). A camera that cannot be used is explained, and
+choosing a photo still works.
 
 Each picked file goes through `app.photos.process_photo` in a thread: an upright upload copy (long
 edge at most 2048 px, JPEG), a thumbnail, hashes and the EXIF facts. A file that is not a usable
@@ -17,6 +22,7 @@ from typing import Any
 
 import flet as ft
 
+from app.controls.camera_sheet import CameraProblem, CameraSheet, problem_message
 from app.controls.fields import Editor, RenderContext
 from app.controls.widgets import MAIN_ACTION, error_line, note, safe_update, show_error, text_button
 from app.photos import PhotoError, ProcessedPhoto, process_photo
@@ -63,12 +69,19 @@ def manifest_entry(slot: str, photo: ProcessedPhoto, zone: dt.tzinfo) -> dict[st
 
 
 class PhotoPicker(Editor):
-    """The `photos` field: a big button to add pictures, thumbnails with Remove, and clear refusals."""
+    """The `photos` field: big buttons to take or choose pictures, thumbnails with Remove, clear refusals."""
 
-    def __init__(self, ctx: RenderContext, spec: PhotoSlots, *, picker: ft.FilePicker | None) -> None:
+    def __init__(
+        self, ctx: RenderContext, spec: PhotoSlots, *, picker: ft.FilePicker | None, camera: bool = False
+    ) -> None:
         super().__init__(ctx, spec)
         t = ctx.t
         self.picker = picker
+        self.camera = (
+            CameraSheet(t, on_picture=lambda file: self.add_files([file]), on_problem=self.camera_problem)
+            if camera
+            else None
+        )
         self.max_photos = spec.max_photos
         self.photos: list[Photo] = []
         self.busy = ft.Row(
@@ -77,9 +90,19 @@ class PhotoPicker(Editor):
             key="photo.busy",
         )
         self.error = error_line(key="photo.error")
+        self.camera_error = error_line(key="photo.camera_error")
+        self.take_button = ft.FilledTonalButton(
+            content=ft.Text(t("photo.take"), size=16),
+            icon=ft.Icons.PHOTO_CAMERA,
+            on_click=self.take,
+            key="photo.take",
+            height=MAIN_ACTION,
+            expand=True,
+            visible=camera,
+        )
         self.add_button = ft.FilledTonalButton(
-            content=ft.Text(t("photo.add"), size=16),
-            icon=ft.Icons.ADD_A_PHOTO,
+            content=ft.Text(t("photo.choose") if camera else t("photo.add"), size=16),
+            icon=ft.Icons.PHOTO_LIBRARY if camera else ft.Icons.ADD_A_PHOTO,
             on_click=self.pick,
             key="photo.add",
             height=MAIN_ACTION,
@@ -91,7 +114,8 @@ class PhotoPicker(Editor):
         self.control = ft.Column(
             [
                 ft.Text(ctx.label(spec), weight=ft.FontWeight.W_600),
-                ft.Row([self.add_button]),
+                ft.Row([self.take_button, self.add_button]),
+                self.camera_error,
                 self.busy,
                 self.error,
                 self.thumbs,
@@ -149,10 +173,22 @@ class PhotoPicker(Editor):
 
     # -- actions -----------------------------------------------------------------------------------
 
+    async def take(self, _e: ft.Event | None = None) -> None:
+        """Open the camera (after asking for the permission); the picture taken is added like a chosen one."""
+        if self.camera is None or len(self.photos) >= self.max_photos:
+            return
+        show_error(self.camera_error, None)
+        await self.camera.open(ft.context.page)
+
+    def camera_problem(self, problem: CameraProblem) -> None:
+        """Say why the camera cannot be used (the message points to choosing a photo instead)."""
+        show_error(self.camera_error, problem_message(self.ctx.t, problem))
+
     async def pick(self, _e: ft.Event | None = None) -> None:
         """Open the system picker (the gallery, or the camera where the system offers it)."""
         if self.picker is None:
             return
+        show_error(self.camera_error, None)
         files = await self.picker.pick_files(
             dialog_title=self.ctx.t("photo.add"),
             file_type=ft.FilePickerFileType.IMAGE,
@@ -241,7 +277,7 @@ class PhotoPicker(Editor):
         self.count.value = (
             t("photo.count", n=len(self.photos), max=self.max_photos) if self.photos else t("photo.none")
         )
-        self.add_button.disabled = len(self.photos) >= self.max_photos
+        self.add_button.disabled = self.take_button.disabled = len(self.photos) >= self.max_photos
 
 
 def _read(path: str) -> bytes:

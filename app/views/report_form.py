@@ -15,6 +15,7 @@ from typing import Any
 
 import flet as ft
 
+from app.controls.camera_sheet import has_camera
 from app.controls.clock import device_now, iso_local, ltr, now_in, split_local, zone_for
 from app.controls.fields import FormRenderer, RenderContext
 from app.controls.kind_picker import KindPicker
@@ -111,7 +112,12 @@ class ReportEditor:
             online=lambda: self.shell.online,
             on_area=self.area_chosen,
         )
-        self.photos = PhotoPicker(ctx, self.spec.field("photos"), picker=self.shell.file_picker)  # type: ignore[arg-type]
+        self.photos = PhotoPicker(
+            ctx,
+            self.spec.field("photos"),  # type: ignore[arg-type]
+            picker=self.shell.file_picker,
+            camera=has_camera(self.shell.page),
+        )
         special: dict[str, Any] = {"location": self.location, "photos": self.photos}
         if self.spec is QUICK_FORM:
             kind = self.spec.field("kind")

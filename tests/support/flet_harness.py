@@ -51,17 +51,22 @@ class FakeConnection(Connection):
         self.messages.append(message)
         self.wire.append(msgpack.unpackb(packed, ext_hook=decode_ext_from_msgpack, strict_map_key=False))
         # Answer service/control method calls (e.g. SharedPreferences.get,
-        # Geolocator.get_current_position) like the Dart side would; a push_route is
-        # followed, as on a real client, by a route_change event.
+        # Geolocator.get_current_position) like the Dart side would: an exception the
+        # handler raises becomes the call's error. A push_route is followed, as on a
+        # real client, by a route_change event.
         if message.action == MessageAction.INVOKE_METHOD:
             body = message.body
-            result = self.method_handler(body.name, body.args) if self.method_handler else None
+            result, error = None, None
+            try:
+                result = self.method_handler(body.name, body.args) if self.method_handler else None
+            except Exception as exc:
+                error = str(exc) or type(exc).__name__
             self.loop.call_soon(
                 self.session.handle_invoke_method_results,
                 body.control_id,
                 body.call_id,
                 result,
-                None,
+                error,
             )
             if body.name == "push_route":
                 self.pending.append(self.loop.create_task(self.client_route(body.args["route"])))
