@@ -40,7 +40,7 @@ DESCRIPTION = Text(
     "description", key("common", "description"), max_length=4000, multiline=True, section="event"
 )
 LOCATION_TEXT = Text("location_text", key("common", "location_text"), max_length=200, section="where")
-AREA_ID = Ref("area_id", key("common", "area_id"), "site_area", section="where")
+AREA_ID = Ref("area_id", key("common", "area_id"), "site_area", quick=True, section="where")
 ASSET_ID = Ref("asset_id", key("common", "asset_id"), "asset", section="where")
 LOCATION = Coordinates("location", key("common", "location"), quick=True, section="where")
 PHOTOS = PhotoSlots("photos", key("common", "photos"), max_photos=MAX_PHOTOS, quick=True, section="photos")

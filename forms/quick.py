@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from forms.common import KINDS, LOCATION, OCCURRED_AT, PHOTOS, TITLE, key
+from forms.common import AREA_ID, KINDS, LOCATION, OCCURRED_AT, PHOTOS, TITLE, key
 from forms.errors import FieldError
 from forms.fields import Choice
 from forms.spec import FormSpec, validate
@@ -22,11 +22,12 @@ QUICK_FORM = FormSpec(
         TITLE,
         OCCURRED_AT,
         LOCATION,
+        AREA_ID,
         PHOTOS,
     ),
     kind_field="kind",
 )
-"""Only kind, title and occurred_at are required; location and photos are taken if the phone has them."""
+"""Only kind, title and occurred_at are required; place, site area and photos come if the phone has them."""
 
 
 def validate_quick(values: Any, *, now: dt.datetime | None = None) -> list[FieldError]:

@@ -115,7 +115,7 @@ def report_id(phone: FletHarness) -> uuid.UUID:
 async def test_quick_near_miss_is_saved_offline_and_sent_when_the_network_returns(
     server: ServerProcess, sessions: sessionmaker[Session], tmp_path: Path, trigger: str
 ) -> None:
-    add_areas(sessions)
+    areas = add_areas(sessions)
     device = FakeDevice()
     device.pick(("forklift.jpg", camera_jpeg()))
     phone = await start_phone(tmp_path / "phone", server.url, device)
@@ -158,6 +158,7 @@ async def test_quick_near_miss_is_saved_offline_and_sent_when_the_network_return
         incident = session.get(Incident, saved)
         assert incident is not None and incident.kind is IncidentKind.NEAR_MISS
         assert incident.latitude == pytest.approx(HALL_A[0] + 0.00005) and incident.location_accuracy_m == 8.0
+        assert str(incident.area_id) == areas["Hall A"]  # the nearest area, found offline
         [photo] = session.scalars(select(Attachment).where(Attachment.incident_id == saved)).all()
         assert session.get(Blob, photo.sha256) is not None and incident.media_complete
 
