@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 
@@ -11,7 +12,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer, Table, TableStyle
 
 from reports import pdf_text
-from reports.incident_data import IncidentRecord, SitePlan, Statement
+from reports.incident_data import Clock, IncidentRecord, SitePlan, Statement
 from reports.pdf_layout import GREY, LIGHT, LINE, build, fields, frame_width, grid, iso_date, local, para
 
 METRES_PER_DEGREE = 111_320.0
@@ -103,10 +104,10 @@ def incident_pdf(record: IncidentRecord) -> bytes:
 
 
 def _clocks(record: IncidentRecord, width: float) -> Table | Flowable:
-    """Return the notification duties with their state at the time of the report."""
+    """Return the notification duties with their standing at the time of the report, in words."""
     if not record.clocks:
         return para("No notification clocks are stored for this incident.", "body")
-    rows: list[list[object]] = [["Duty", "Authority", "Started", "Due", "State", "Met"]]
+    rows: list[list[object]] = [["Duty", "Authority", "Started", "Due", "Standing", "Met, or how to meet it"]]
     for clock in record.clocks:
         met = (
             f"{local(clock.met_at)} by {clock.met_by}, {clock.method}"
@@ -120,11 +121,32 @@ def _clocks(record: IncidentRecord, width: float) -> Table | Flowable:
                 clock.authority,
                 local(clock.started_at),
                 local(clock.due_at),
-                clock.state.upper(),
+                standing(clock, record.generated_at),
                 met,
             ]
         )
-    return grid(rows, [width * s for s in (0.22, 0.13, 0.13, 0.13, 0.09, 0.3)])
+    return grid(rows, [width * s for s in (0.2, 0.13, 0.13, 0.13, 0.13, 0.28)])
+
+
+def standing(clock: Clock, now: dt.datetime) -> str:
+    """Say how a duty stands: "Met on time", "Met 2 h 05 min late", "Open, 1 d 2 h left", "OVERDUE by 3 h"."""
+    if clock.met_at is not None:
+        late = clock.met_at - clock.due_at
+        return "Met on time" if late <= dt.timedelta(0) else f"Met {span(late)} late"
+    left = clock.due_at - now
+    if left < dt.timedelta(0):
+        return f"OVERDUE by {span(left)}"
+    return f"{'Due soon' if clock.state == 'warning' else 'Open'}, {span(left)} left"
+
+
+def span(delta: dt.timedelta) -> str:
+    """A span of time to the minute: "3 d 4 h", "2 h 05 min" or "12 min"."""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
 
 
 def _timeline(record: IncidentRecord, width: float) -> Table:

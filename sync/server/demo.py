@@ -1054,7 +1054,7 @@ def _progress(
             session,
             "officer",
             "incident.set_priority",
-            {"id": key, "priority": spec.priority.value, "reason": "set by the safety officer at triage"},
+            {"id": key, "priority": spec.priority.value, "reason": "confirmed at triage"},
             at,
         )
     if number % 6 == 1:

@@ -684,7 +684,7 @@ def incident_record(
         kind=incident.kind.value.replace("_", " "),
         status=incident.status.value,
         priority=incident.priority.value if incident.priority else "not set",
-        priority_reason=f"({incident.priority_reason})" if incident.priority_reason else "",
+        priority_reason=f"· {incident.priority_reason}" if incident.priority_reason else "",
         site=f"{site.name} ({site.code})",
         place=_place(session, incident),
         occurred_at=incident.occurred_at.astimezone(zone),

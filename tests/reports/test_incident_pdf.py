@@ -4,6 +4,7 @@ incident point, photo thumbnails, and what it says when something is missing."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from support.pdfs import assert_golden, ink, pdf_text, render_page
 from support.report_data import RECORD
@@ -64,3 +65,19 @@ def test_without_a_position_the_plan_says_so():
     ):
         assert sentence in text
     assert "Post-incident review" not in text
+
+
+def test_a_duty_standing_is_said_in_words_as_of_the_report():
+    [met] = RECORD.clocks
+    due, now = met.due_at, met.due_at
+    say = incident_pdf.standing
+    assert say(met, now) == "Met on time"
+    assert (
+        say(dataclasses.replace(met, met_at=due + timedelta(hours=2, minutes=5)), now)
+        == "Met 2 h 05 min late"
+    )
+    open_ = dataclasses.replace(met, met_at=None, state="ok")
+    assert say(open_, due - timedelta(days=1, hours=21, minutes=3)) == "Open, 1 d 21 h left"
+    soon = dataclasses.replace(open_, state="warning")
+    assert say(soon, due - timedelta(minutes=40)) == "Due soon, 40 min left"
+    assert say(open_, due + timedelta(hours=3)) == "OVERDUE by 3 h 00 min"
