@@ -71,7 +71,9 @@ class Shell:
 
     def toast(self, message: str) -> None:
         """Show a short message at the bottom of the screen."""
-        self.page.show_dialog(ft.SnackBar(ft.Text(message), key="toast"))
+        # No key: two toasts sharing one would be diffed as one control and frozen, and the later
+        # one's dismissal then fails with "Frozen controls cannot be updated" (Flet 1.0.5).
+        self.page.show_dialog(ft.SnackBar(ft.Text(message)))
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run work in the background (a GPS fix, an address, a sync), keeping it alive until done."""

@@ -255,7 +255,11 @@ def read_only(page: IncidentPage, review: ReviewView) -> list[ft.Control]:
         ft.Column(
             [
                 ft.Text(t(f"wf.review.q.{name}"), weight=ft.FontWeight.W_600),
-                ft.Text(getattr(review, name) or "—", selectable=True),
+                ft.Text(
+                    getattr(review, name) or "—",
+                    selectable=True,
+                    semantics_label=getattr(review, name) or "—",  # selectable text is read by its label
+                ),
             ],
             spacing=2,
         )

@@ -83,18 +83,19 @@ class UpdateForm:
         template = self.template.value or "holding"
         following = now + update_cadence(d.priority)
         if template == "custom":
-            self.preview.value = (self.message.value or "").strip() or t("wf.updates.custom_hint")
-            return
-        self.preview.value = render_status_update(
-            template,
-            at_text=now.astimezone(self.page.zone).strftime("%Y-%m-%d %H:%M %Z"),
-            title=d.title,
-            status=d.status,
-            impact=self.impact.value or "",
-            services=self.service_list(),
-            message=self.message.value or "",
-            next_text=following.astimezone(self.page.zone).strftime("%Y-%m-%d %H:%M %Z"),
-        )
+            text = (self.message.value or "").strip() or t("wf.updates.custom_hint")
+        else:
+            text = render_status_update(
+                template,
+                at_text=now.astimezone(self.page.zone).strftime("%Y-%m-%d %H:%M %Z"),
+                title=d.title,
+                status=d.status,
+                impact=self.impact.value or "",
+                services=self.service_list(),
+                message=self.message.value or "",
+                next_text=following.astimezone(self.page.zone).strftime("%Y-%m-%d %H:%M %Z"),
+            )
+        self.preview.value = self.preview.semantics_label = text  # selectable text is read by its label
 
     async def post(self, _e: ft.Event | None = None) -> None:
         """Post the update (the server writes the final text and when the next one is due)."""
@@ -158,7 +159,7 @@ async def updates_tab(page: IncidentPage) -> list[ft.Control]:
         ft.Container(
             ft.Column(
                 [
-                    ft.Text(u.body, selectable=True),
+                    ft.Text(u.body, selectable=True, semantics_label=u.body),  # read by its label
                     note(
                         " · ".join((page.time(u.posted_at), t(f"wf.audience.{u.audience}"), u.posted_by_name))
                     ),
