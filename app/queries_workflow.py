@@ -578,7 +578,7 @@ def incident_detail(
         version=incident.version,
         kind=incident.kind,
         title=incident.title,
-        description=incident.description,
+        description=incident.description or (case.what_happened if case is not None else ""),
         status=incident.status,
         next_statuses=INCIDENT_TRANSITIONS[incident.status],
         priority=incident.priority,

@@ -23,6 +23,11 @@ CONTENT_MAX_WIDTH = 760
 Handler = Callable[..., Any]
 
 
+def readable(text: str, **kwargs: Any) -> ft.Text:
+    """Selectable text that screen readers can read (Flet 1.0.5 web shows selectable text as an empty box)."""
+    return ft.Text(text, selectable=True, semantics_label=text, **kwargs)
+
+
 def main_button(
     text: str, on_click: Handler, *, key: str, icon: ft.IconData | None = None
 ) -> ft.FilledButton:

@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from app.controls.widgets import Handler, note
+from app.controls.widgets import Handler, note, readable
 from app.i18n import Translator
 from app.queries_staff import user_names
 from app.queries_workflow import ConflictRow, conflicts
@@ -103,7 +103,7 @@ def conflict_card(shell: Shell, row: ConflictRow, names: dict[uuid.UUID, str]) -
             ft.Column(
                 [
                     ft.Text(title, weight=ft.FontWeight.W_600),
-                    ft.Text(shown(t, row.field, value, names), selectable=True, key=key),
+                    readable(shown(t, row.field, value, names), key=key),
                 ],
                 spacing=4,
             ),

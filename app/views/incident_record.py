@@ -7,7 +7,7 @@ import datetime as dt
 
 import flet as ft
 
-from app.controls.widgets import note
+from app.controls.widgets import note, readable
 from app.queries_regulatory import ClockRow, incident_clocks
 from app.queries_workflow import timeline
 from app.views.incident_context import IncidentPage
@@ -31,7 +31,7 @@ async def timeline_tab(page: IncidentPage) -> list[ft.Control]:
                     ft.Icon(ft.Icons.CAMPAIGN if e.source == "status_update" else ft.Icons.HISTORY, size=20),
                     ft.Column(
                         [
-                            ft.Text(e.text, selectable=True),
+                            readable(e.text),
                             note(" · ".join(p for p in (page.time(e.at), e.actor_name) if p)),
                         ],
                         spacing=2,
@@ -85,7 +85,7 @@ async def evidence_tab(page: IncidentPage) -> list[ft.Control]:
             ft.Text(
                 f"{s.witness_name} — {t(f'statement.relation.{s.relation}')}", weight=ft.FontWeight.W_600
             ),
-            ft.Text(s.statement, selectable=True),
+            readable(s.statement),
             note(" · ".join((page.time(s.taken_at), signed))),
         ]
         if s.amends_id is not None:

@@ -156,7 +156,12 @@ def roles_block(page: IncidentPage) -> ft.Control:
         ]
         if editable:
             taker: ft.Control = (
-                button(t("wf.roles.take"), take(role), key=f"take.{role.value}", icon=ft.Icons.PAN_TOOL)
+                button(
+                    t("wf.roles.take", role=t(f"wf.role.{role.value}")),
+                    take(role),
+                    key=f"take.{role.value}",
+                    icon=ft.Icons.PAN_TOOL,
+                )
                 if me not in held
                 else ft.Container()
             )

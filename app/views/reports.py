@@ -7,7 +7,7 @@ import uuid
 import flet as ft
 
 from app.controls.clock import ltr, short_time, zone_for
-from app.controls.widgets import heading, main_button, note, plain_button, safe_update
+from app.controls.widgets import heading, main_button, note, plain_button, readable, safe_update
 from app.drafts import Draft
 from app.queries_reporting import ReportDetail, ReportRow, StatementRow, my_reports, report_detail
 from app.shell import Shell
@@ -150,7 +150,7 @@ def statement_card(shell: Shell, detail: ReportDetail, s: StatementRow, zone: ob
     lines: list[ft.Control] = [
         ft.Text(s.witness_name, weight=ft.FontWeight.W_600, size=16),
         note(t(f"statement.relation.{s.relation.value}") + (f" · {s.contact}" if s.contact else "")),
-        ft.Text(s.statement, selectable=True),
+        readable(s.statement),
         note(t("statement.taken_line", name=s.taken_by, time=ltr(short_time(s.taken_at, zone), t.rtl))),  # type: ignore[arg-type]
     ]
     if s.amends_id:

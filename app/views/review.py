@@ -7,7 +7,7 @@ import datetime as dt
 
 import flet as ft
 
-from app.controls.widgets import Handler, note
+from app.controls.widgets import Handler, note, readable
 from app.queries_workflow import ReviewView
 from app.views.incident_context import IncidentPage
 from app.views.workflow_common import Problem, action_row, button, new_id, perform, section
@@ -255,11 +255,7 @@ def read_only(page: IncidentPage, review: ReviewView) -> list[ft.Control]:
         ft.Column(
             [
                 ft.Text(t(f"wf.review.q.{name}"), weight=ft.FontWeight.W_600),
-                ft.Text(
-                    getattr(review, name) or "—",
-                    selectable=True,
-                    semantics_label=getattr(review, name) or "—",  # selectable text is read by its label
-                ),
+                readable(getattr(review, name) or "—"),
             ],
             spacing=2,
         )

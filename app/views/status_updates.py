@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.controls.widgets import note
+from app.controls.widgets import note, readable
 from app.views.incident_context import IncidentPage
 from app.views.workflow_common import (
     Problem,
@@ -159,7 +159,7 @@ async def updates_tab(page: IncidentPage) -> list[ft.Control]:
         ft.Container(
             ft.Column(
                 [
-                    ft.Text(u.body, selectable=True, semantics_label=u.body),  # read by its label
+                    readable(u.body),
                     note(
                         " · ".join((page.time(u.posted_at), t(f"wf.audience.{u.audience}"), u.posted_by_name))
                     ),

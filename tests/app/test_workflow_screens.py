@@ -260,6 +260,7 @@ async def test_roles_are_taken_or_assigned_with_one_tap_each(sessions, people, b
     app = await open_app(sessions, blobs, "officer")
     await go(app, f"/incidents/{iid}/summary")
     assert app.find("holder.incident_commander").value == "Nobody yet"
+    assert app.find("take.resolver").content == "Take Resolver"  # each button names its role
     await tap(app, "take.incident_commander")
     await choose(app, "assign.communication_lead", user_id(people, "supervisor"))
     await tap(app, "take.resolver")
@@ -285,6 +286,15 @@ async def test_roles_are_taken_or_assigned_with_one_tap_each(sessions, people, b
     await tap(app, f"remove-investigator-{people['manager'].id}")
     assert not has(app, f"investigator-{people['manager'].id}")
     assert "filled in" in app.find("role_fill").value
+
+
+async def test_an_injury_without_a_description_shows_what_happened_from_its_form(
+    sessions, people, blobs
+) -> None:
+    iid = fresh(sessions, form="injury")
+    app = await open_app(sessions, blobs, "officer")
+    await go(app, f"/incidents/{iid}/summary")
+    assert app.find("summary_description").value == "The press cycled while her hand was in the die area."
 
 
 # --- Investigation and conflicts --------------------------------------------------------------------
