@@ -6,7 +6,8 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,15 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 class CliError(Exception):
-    """A one-line problem to print before exiting non-zero."""
+    """A one-line problem to print before exiting non-zero (`exit_code`)."""
+
+    exit_code = 1
+
+
+class BadInput(CliError):
+    """A refused setting or argument: nothing was written; exit 2 like a usage error."""
+
+    exit_code = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except CliError as exc:
         print(f"ims: error: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except Exception as exc:  # one line, never a traceback, for errors with a stable code
         from sync.errors import ImsError
 
@@ -69,6 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     site_add.add_argument("--country", default="US", help="ISO country code (default US)")
     site_add.add_argument("--timezone", default="UTC", help="IANA time zone, e.g. Asia/Kuala_Lumpur")
     site_add.set_defaults(handler=cmd_site_add)
+    targets = site.add_parser("targets", help="show or set a site's response targets (minutes per priority)")
+    _store_options(targets)
+    targets.add_argument("code", help="site code, e.g. HOU")
+    targets.add_argument(
+        "pairs",
+        nargs="*",
+        metavar="P1=MIN",
+        help="minutes to acknowledge; P1=default goes back to the policy",
+    )
+    targets.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    targets.set_defaults(handler=cmd_site_targets)
 
     user = sub.add_parser("user", help="users").add_subparsers(title="user commands", metavar="ACTION")
     user_add = user.add_parser("add", help="add a user; the password is asked for (or IMS_PASSWORD)")
@@ -136,6 +156,57 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--year", type=int, required=True, help="calendar year, e.g. 2025")
     metrics.add_argument("--ltifr-base", type=int, help="hours base of the LTIFR (default 1,000,000)")
     metrics.set_defaults(handler=cmd_metrics)
+
+    rules = sub.add_parser("rules", help="the adjustable rules table (deadlines, thresholds, codes)")
+    rule_cmds = rules.add_subparsers(title="rules commands", metavar="ACTION")
+    rules_list = rule_cmds.add_parser("list", help="every rule in effect, with its overrides")
+    _store_options(rules_list)
+    rules_list.add_argument("--site", help="site code (default: the table every site starts from)")
+    rules_list.add_argument(
+        "--jurisdiction", metavar="XX", help="only this jurisdiction's rules, e.g. US, ALL"
+    )
+    rules_list.add_argument("--json", action="store_true", help="print JSON")
+    rules_list.set_defaults(handler=cmd_rules_list)
+    rules_set = rule_cmds.add_parser(
+        "set", help="override fields of a rule: value, authority, trigger, citation, confidence, note"
+    )
+    _store_options(rules_set)
+    rules_set.add_argument("rule", metavar="CODE", help="rule code, e.g. osha.severe_injury_24h")
+    rules_set.add_argument(
+        "pairs", nargs="+", metavar="FIELD=VALUE", help="value is read as JSON when it parses (12, '[\"a\"]')"
+    )
+    rules_set.add_argument("--site", help="site code (default: every site)")
+    rules_set.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    rules_set.add_argument("--note", help="why the rule is changed (kept with the override)")
+    rules_set.set_defaults(handler=cmd_rules_set)
+    rules_reset = rule_cmds.add_parser("reset", help="remove an override of a rule")
+    _store_options(rules_reset)
+    rules_reset.add_argument("rule", metavar="CODE", help="rule code")
+    rules_reset.add_argument("--site", help="site code (default: the override for every site)")
+    rules_reset.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    rules_reset.set_defaults(handler=cmd_rules_reset)
+
+    notify = sub.add_parser("notify", help="where a site's notifications go, per role")
+    notify_cmds = notify.add_subparsers(title="notify commands", metavar="ACTION")
+    notify_list = notify_cmds.add_parser("list", help="list the notification routes")
+    _store_options(notify_list)
+    notify_list.add_argument("--site", help="site code (default: every site)")
+    notify_list.set_defaults(handler=cmd_notify_list)
+    notify_add = notify_cmds.add_parser("add", help="send a site's events for a role by e-mail or webhook")
+    _store_options(notify_add)
+    notify_add.add_argument("--site", required=True, help="site code")
+    notify_add.add_argument("--role", required=True, help=f"one of {', '.join(r.value for r in Role)}")
+    channel = notify_add.add_mutually_exclusive_group(required=True)
+    channel.add_argument("--email", metavar="ADDRESS", help="e-mail address")
+    channel.add_argument("--webhook", metavar="URL", help="http(s) URL taking Slack-style JSON")
+    notify_add.add_argument("--events", default="", help="comma-separated event names (default: all)")
+    notify_add.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    notify_add.set_defaults(handler=cmd_notify_add)
+    notify_remove = notify_cmds.add_parser("remove", help="remove a notification route")
+    _store_options(notify_remove)
+    notify_remove.add_argument("id", metavar="ID", help="route id (see ims notify list)")
+    notify_remove.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    notify_remove.set_defaults(handler=cmd_notify_remove)
     return parser
 
 
@@ -317,6 +388,232 @@ def cmd_site_add(args: argparse.Namespace) -> int:
         )
     print(f"site {args.code} added")
     return 0
+
+
+def cmd_site_targets(args: argparse.Namespace) -> int:
+    """Print a site's response targets; with P1=MIN pairs, set them first (audited)."""
+    from models import utcnow
+    from sync.server import admin_settings
+
+    changes = _pairs(args.pairs, json_for=None)
+    sessions = _admin_sessions(args)
+    if changes:
+        with sessions.begin() as session, _refused():
+            targets = admin_settings.set_site_targets(
+                session=session, site_code=args.code, changes=changes, by=args.by, now=utcnow()
+            )
+        print(f"response targets of {args.code} saved")
+    else:
+        with sessions() as session, _refused():
+            targets = admin_settings.site_targets(session=session, site_code=args.code)
+    print(f"response targets at {args.code} (minutes to acknowledge):")
+    for target in targets:
+        print(f"  {target.priority.value}  {target.minutes:>6g} min{'  (default)' if target.default else ''}")
+    return 0
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    """Print every rule in effect at a site (or the table every site starts from), with its overrides."""
+    import json
+
+    from sync.server import admin_settings
+
+    with _admin_sessions(args)() as session, _refused():
+        found = admin_settings.rules_in_effect(
+            session=session, site_code=args.site, jurisdiction=args.jurisdiction
+        )
+    if args.json:
+        print(json.dumps([line.to_dict() for line in found], indent=2, ensure_ascii=False))
+        return 0
+    header = ("RULE", "JUR", "VALUE", "CONF", "CITATION")
+    rows = [
+        (x.rule.code, x.rule.jurisdiction, _rule_value(x.rule), x.rule.confidence, x.rule.citation)
+        for x in found
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        """One table row, columns padded to the widest cell."""
+        return "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+
+    print(line(header))
+    for row, rule in zip(rows, found, strict=True):
+        print(line(row))
+        for override in rule.overrides:
+            print(f"    {_override_text(override)}")
+    return 0
+
+
+def cmd_rules_set(args: argparse.Namespace) -> int:
+    """Override fields of a rule for a site or every site, then move the unmet clocks."""
+    from models import utcnow
+    from sync.server import admin_settings
+
+    changes = _pairs(args.pairs, json_for=("value",))
+    with _admin_sessions(args).begin() as session, _refused():
+        change = admin_settings.set_rule(
+            session=session,
+            code=args.rule,
+            changes=changes,
+            site_code=args.site,
+            by=args.by,
+            note=args.note,
+            now=utcnow(),
+        )
+    _print_rule_change(change, "overridden" if change.changed else "unchanged (the override is already so)")
+    return 0
+
+
+def cmd_rules_reset(args: argparse.Namespace) -> int:
+    """Remove an override of a rule, then move the unmet clocks."""
+    from models import utcnow
+    from sync.server import admin_settings
+
+    with _admin_sessions(args).begin() as session, _refused():
+        change = admin_settings.reset_rule(
+            session=session, code=args.rule, site_code=args.site, by=args.by, now=utcnow()
+        )
+    _print_rule_change(change, "reset")
+    return 0
+
+
+def cmd_notify_list(args: argparse.Namespace) -> int:
+    """Print the notification routes of a site (or of every site)."""
+    from sync.server import admin_settings
+
+    with _admin_sessions(args)() as session, _refused():
+        found = admin_settings.routes(session=session, site_code=args.site)
+    if not found:
+        print("no notification routes" + (f" at {args.site}" if args.site else ""))
+        return 0
+    for route in found:
+        print(_route_text(route))
+    return 0
+
+
+def cmd_notify_add(args: argparse.Namespace) -> int:
+    """Add a notification route (audited)."""
+    from models import utcnow
+    from sync.server import admin_settings
+
+    events = [name.strip() for name in args.events.split(",") if name.strip()]
+    with _admin_sessions(args).begin() as session, _refused():
+        route = admin_settings.add_route(
+            session=session,
+            site_code=args.site,
+            role=args.role,
+            email=args.email,
+            webhook=args.webhook,
+            events=events,
+            by=args.by,
+            now=utcnow(),
+        )
+    print(f"route added: {_route_text(route)}")
+    return 0
+
+
+def cmd_notify_remove(args: argparse.Namespace) -> int:
+    """Remove a notification route (audited)."""
+    from models import utcnow
+    from sync.server import admin_settings
+
+    with _admin_sessions(args).begin() as session, _refused():
+        route = admin_settings.remove_route(session=session, route_id=args.id, by=args.by, now=utcnow())
+    print(f"route removed: {_route_text(route)}")
+    return 0
+
+
+def _admin_sessions(args: argparse.Namespace) -> Any:
+    """A session maker on the central store chosen by --db / --data-dir."""
+    from sync.server.db import session_factory
+    from sync.server.run import open_store
+
+    return session_factory(open_store(_settings(args)))
+
+
+@contextmanager
+def _refused() -> Iterator[None]:
+    """Turn a refused setting (a sync.errors class, RuleError or WorkflowError) into one line, exit 2."""
+    from models.rules import RuleError
+    from models.workflow import WorkflowError
+    from sync.errors import ImsError
+
+    try:
+        yield
+    except ImsError as exc:
+        raise BadInput(f"{exc.message} [{exc.code}]") from None
+    except (RuleError, WorkflowError) as exc:
+        raise BadInput(f"{exc} [{exc.code}]") from None
+
+
+def _pairs(texts: list[str], *, json_for: tuple[str, ...] | None) -> dict[str, Any]:
+    """Parse NAME=VALUE arguments; values of the names in json_for (None: all) are read as JSON when
+    they parse, the others are text."""
+    import json
+
+    found: dict[str, Any] = {}
+    for text in texts:
+        name, sep, raw = text.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise BadInput(f"{text!r} is not NAME=VALUE")
+        if name in found:
+            raise BadInput(f"{name} is given twice")
+        found[name] = raw
+        if json_for is None or name in json_for:
+            try:
+                found[name] = json.loads(raw)
+            except ValueError:
+                pass
+    return found
+
+
+def _rule_value(rule: Any) -> str:
+    """A rule's value with its unit, short enough for a table (code lists are counted)."""
+    if rule.unit == "codes":
+        return f"{len(rule.value)} codes"
+    if rule.unit == "month_day":
+        return f"{rule.value} (MM-DD)"
+    return f"{rule.value} {rule.unit}"
+
+
+def _override_text(override: Any) -> str:
+    """One line telling where and how a rule is overridden, and why."""
+    import json
+
+    scope = f"site {override.site}" if override.site else "all sites"
+    fields = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in override.fields.items())
+    by = f" by {override.changed_by}" if override.changed_by else ""
+    when = f" on {override.changed_at:%Y-%m-%d}" if override.changed_at else ""
+    return f"overridden for {scope}{by}{when}: {fields}" + (f" ({override.note})" if override.note else "")
+
+
+def _print_rule_change(change: Any, what: str) -> None:
+    """Print a rule as it now stands, and how many clocks moved."""
+    rule = change.rule.rule
+    print(f"{rule.code} {what}")
+    print(f"  jurisdiction: {rule.jurisdiction} ({rule.authority})")
+    value = ", ".join(map(str, rule.value)) if rule.unit == "codes" else _rule_value(rule)
+    print(f"  value: {value}")
+    print(f"  confidence: {rule.confidence}")
+    print(f"  trigger: {rule.trigger}")
+    print(f"  citation: {rule.citation}")
+    if rule.note:
+        print(f"  note: {rule.note}")
+    for override in change.rule.overrides:
+        print(f"  {_override_text(override)}")
+    if change.changed:
+        print(f"clocks moved: {change.clocks_moved} (open incidents checked: {change.incidents_checked})")
+
+
+def _route_text(route: Any) -> str:
+    """One line describing a notification route."""
+    events = ",".join(route.events) or "all events"
+    state = "" if route.active else "  (inactive)"
+    return (
+        f"{route.id}  {route.site}  {route.role.value}  {route.channel.value}  {route.target}  {events}"
+        + state
+    )
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
