@@ -4,7 +4,8 @@ A draft is the form's values exactly as typed (not validated), plus `extra`: wha
 rebuild itself that is not a form value (the photos' attachment manifests, how the location was
 found, the report a witness statement belongs to). Photo bytes live beside it in `draft_blob`, by
 sha256, until no draft refers to them. On the phone drafts sit in the local SQLite file; the web app
-keeps them in memory for the browser tab (`Drafts.in_memory`).
+keeps every user's drafts in one SQLite file in the server's data directory (`Drafts.in_file`), so a
+reloaded tab or a restarted server finds them again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, select
@@ -48,8 +50,16 @@ class Drafts:
         return cls(open_database(database_url))
 
     @classmethod
+    def in_file(cls, path: Path) -> Drafts:
+        """Drafts of every web user in one SQLite file (each user sees only their own)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
+        local_metadata.create_all(engine, tables=[draft, draft_blob])
+        return cls(engine)
+
+    @classmethod
     def in_memory(cls) -> Drafts:
-        """Drafts that live as long as this object (the web app: one per browser tab)."""
+        """Drafts that live as long as this object (tests, and a page without a place to keep them)."""
         engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
         local_metadata.create_all(engine, tables=[draft, draft_blob])
         return cls(engine)

@@ -56,9 +56,11 @@ def create_app(settings: ServerSettings, engine: Engine) -> FastAPI:
 
 
 def _web_ui(settings: ServerSettings, engine: Engine) -> FastAPI:
-    """The Flet web app, each browser tab with its own in-process store (imported only when served)."""
+    """The Flet web app, each browser tab with its own in-process store (imported only when served);
+    drafts of every user in one file of the data directory."""
     import flet_web.fastapi as flet_fastapi
 
+    from app.drafts import Drafts
     from app.i18n import ASSETS
     from app.main import make_main
     from sync.server.blobs import BlobStore
@@ -66,8 +68,9 @@ def _web_ui(settings: ServerSettings, engine: Engine) -> FastAPI:
 
     sessions = session_factory(engine)
     blobs = BlobStore(settings.blob_dir)
+    drafts = Drafts.in_file(settings.data_dir / "web-drafts.db")
     return flet_fastapi.app(
-        make_main(lambda: ServerStore(sessions, blobs)),
+        make_main(lambda: ServerStore(sessions, blobs), drafts_factory=lambda: drafts),
         no_cdn=True,
         assets_dir=str(ASSETS),
         app_name="Field IMS",

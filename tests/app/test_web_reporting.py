@@ -166,3 +166,27 @@ def test_arabic_worker_sees_a_right_to_left_app(web_server: ServerProcess) -> No
         page.mouse.move(200, 600)
         page.mouse.wheel(0, 800)
         shoot(page, "report-quick-phone-ar-bottom")
+
+
+def test_a_draft_typed_in_the_browser_is_there_after_a_reload_and_a_server_restart(
+    web_server: ServerProcess, sessions: sessionmaker[Session]
+) -> None:
+    title = "Oil leak under press 4"
+    with browser_page(web_server.url + "/", PHONE) as page:
+        sign_in(page, "worker")
+        press(page, "Quick report")
+        press(page, "Near miss")
+        type_in(page, "What happened, in a few words *", title)
+        page.wait_for_timeout(2500)  # autosave writes after a second of quiet
+    web_server.stop()
+    web_server.start()
+    with browser_page(web_server.url + "/", PHONE) as page:
+        sign_in(page, "worker")
+        page.get_by_text(title).first.wait_for(timeout=WAIT)
+        page.get_by_text(title).first.click()
+        press(page, "Save report")  # the restored draft files as it was typed
+        page.get_by_text("Report saved.").first.wait_for(timeout=WAIT)
+    with sessions() as session:
+        assert session.scalars(select(Incident.kind).where(Incident.title == title)).all() == [
+            IncidentKind.NEAR_MISS
+        ]
