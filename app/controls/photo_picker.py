@@ -91,6 +91,13 @@ class PhotoPicker(Editor):
         )
         self.error = error_line(key="photo.error")
         self.camera_error = error_line(key="photo.camera_error")
+        self.camera_settings = text_button(
+            t("photo.camera.open_settings"),
+            self.open_camera_settings,
+            key="photo.camera.open_settings",
+            icon=ft.Icons.SETTINGS,
+        )
+        self.camera_settings.visible = False
         self.take_button = ft.FilledTonalButton(
             content=ft.Text(t("photo.take"), size=16),
             icon=ft.Icons.PHOTO_CAMERA,
@@ -116,6 +123,7 @@ class PhotoPicker(Editor):
                 ft.Text(ctx.label(spec), weight=ft.FontWeight.W_600),
                 ft.Row([self.take_button, self.add_button]),
                 self.camera_error,
+                self.camera_settings,
                 self.busy,
                 self.error,
                 self.thumbs,
@@ -178,17 +186,26 @@ class PhotoPicker(Editor):
         if self.camera is None or len(self.photos) >= self.max_photos:
             return
         show_error(self.camera_error, None)
+        self.camera_settings.visible = False
         await self.camera.open(ft.context.page)
 
     def camera_problem(self, problem: CameraProblem) -> None:
         """Say why the camera cannot be used (the message points to choosing a photo instead)."""
         show_error(self.camera_error, problem_message(self.ctx.t, problem))
+        self.camera_settings.visible = problem is CameraProblem.DENIED_FOREVER
+        safe_update(self.camera_settings)
+
+    async def open_camera_settings(self, _e: ft.Event | None = None) -> None:
+        """Open the app's settings page, where the camera can be allowed again."""
+        if self.camera is not None and self.camera.permissions is not None:
+            await self.camera.permissions.open_app_settings()
 
     async def pick(self, _e: ft.Event | None = None) -> None:
         """Open the system picker (the gallery, or the camera where the system offers it)."""
         if self.picker is None:
             return
         show_error(self.camera_error, None)
+        self.camera_settings.visible = False
         files = await self.picker.pick_files(
             dialog_title=self.ctx.t("photo.add"),
             file_type=ft.FilePickerFileType.IMAGE,

@@ -174,6 +174,11 @@ async def test_a_camera_that_cannot_be_used_is_explained_and_choosing_still_work
     assert ("request" in device.calls) == (
         setup.get("camera_permission") == "denied"
     )  # unless refused for good
+    forever = setup.get("camera_permission") == "permanentlyDenied"
+    assert app.find("photo.camera.open_settings").visible == forever  # the way back, when refused for good
+    if forever:
+        await tap(app, "photo.camera.open_settings")
+        assert "open_app_settings" in device.calls
     device.pick(("gallery.jpg", camera_jpeg()))
     await tap(app, "photo.add")
     assert app.find("photo.count").value == "1 of at most 10 photos"
