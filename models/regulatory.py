@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, utcnow
@@ -16,7 +16,17 @@ class RuleOverride(IdMixin, Base):
     """A site's change to one rule of models.rules (a corrected [R] fact is data, not code)."""
 
     __tablename__ = "rule_override"
-    __table_args__ = (UniqueConstraint("site_id", "rule_code"),)
+    __table_args__ = (
+        UniqueConstraint("site_id", "rule_code"),
+        # NULLs are distinct in a unique constraint: one override per rule for every site needs its own index.
+        Index(
+            "uq_rule_override_every_site",
+            "rule_code",
+            unique=True,
+            sqlite_where=text("site_id IS NULL"),
+            postgresql_where=text("site_id IS NULL"),
+        ),
+    )
 
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("site.id"))
     rule_code: Mapped[str]
