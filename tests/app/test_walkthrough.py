@@ -11,27 +11,19 @@ app's store, against the same database the server process serves.
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-from conftest import PASSWORD
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from support.reporting import camera_jpeg
-from support.server import ServerProcess, free_port
+from support.server import ServerProcess
 from support.staff_screens import choose, draw, go, has, keys, open_app, tap, type_into
-from support.workflow import site_id
+from support.walkthrough import report_offline_then_sync
 
-from app.controls.clock import device_now
-from app.controls.photo_picker import manifest_entry
 from app.phone_store import PhoneStore
-from app.photos import process_photo
 from app.queries import incident_rows
 from app.settings import PhoneSettings
-from forms.registry import get as get_form
 from models import (
     Attachment,
     CorrectiveAction,
@@ -40,7 +32,6 @@ from models import (
     PostIncidentReview,
     RegulatoryClock,
     SignOff,
-    utcnow,
 )
 from models.enums import CapaStatus, IncidentRoleKind, IncidentStatus, Priority
 
@@ -61,56 +52,11 @@ STEPS = (
 """What the timeline must show, in the order the walk-through does it."""
 
 
-def injury_report(site: uuid.UUID, photo_sha: str, manifest: dict) -> dict:
-    """The `report.create` a worker's phone files for a hand crushed in a press (admitted to hospital)."""
-    now = utcnow()
-    occurred = (now - dt.timedelta(minutes=40)).isoformat(timespec="seconds")
-    values = {
-        "case_type": "injury",
-        "title": "Hand crushed in press 4",
-        "occurred_at": occurred,
-        "employee_name": "Siti Aminah",
-        "what_happened": "The press cycled while her hand was in the die area.",
-        "injury_description": "Crushed fingers, left hand",
-        "treatments": ["sutures"],
-        "inpatient": "treatment",
-        "inpatient_date": now.date().isoformat(),
-        "photos": [{"slot": "photo-1", "sha256": photo_sha, "caption": "Press 4 die area"}],
-    }
-    return {
-        "id": str(uuid.uuid4()),
-        "site_id": str(site),
-        "form_id": "injury",
-        "form_version": get_form("injury").version,
-        "values": values,
-        "occurred_at": occurred,
-        "device_recorded_at": device_now(),
-        "attachments": [manifest],
-    }
-
-
 async def test_an_injury_reported_offline_is_worked_to_closure_with_every_step_on_the_timeline(
     server: ServerProcess, sessions: sessionmaker[Session], people: dict, tmp_path: Path
 ) -> None:
     # -- the worker, on a phone: signed in once online, then in the hall with no signal
-    phone_dir = tmp_path / "phone"
-    await PhoneStore(PhoneSettings(data_dir=phone_dir, server_url=server.url)).sign_in("worker", PASSWORD)
-    no_signal = PhoneStore(PhoneSettings(data_dir=phone_dir, server_url=f"http://127.0.0.1:{free_port()}"))
-    photo = process_photo(camera_jpeg(gps=True), filename="press4.jpg")
-    args = injury_report(
-        site_id(sessions, "S1"), photo.upload_sha256, manifest_entry("photo-1", photo, dt.UTC)
-    )
-    saved = await no_signal.mutate("report.create", args, blobs={photo.upload_sha256: photo.upload_bytes})
-    assert saved.status == "saved_on_phone"
-    offline = await no_signal.sync_once()
-    assert offline.error == "offline" and not offline.complete
-    incident_id = uuid.UUID(args["id"])
-    with sessions() as session:
-        assert session.get(Incident, incident_id) is None  # nothing reached the server yet
-
-    back_in_range = PhoneStore(PhoneSettings(data_dir=phone_dir, server_url=server.url))
-    synced = await back_in_range.sync_once()
-    assert synced.complete and synced.applied == 1 and synced.blobs_uploaded == 1
+    incident_id, photo = await report_offline_then_sync(server, sessions, tmp_path / "phone")
     with sessions() as session:
         incident = session.get(Incident, incident_id)
         assert incident.priority is Priority.P1  # in-patient treatment: triaged P1 on arrival
@@ -236,8 +182,9 @@ async def test_an_injury_reported_offline_is_worked_to_closure_with_every_step_o
     assert shown.count("incident.transition") == 3  # investigating, resolved, closed
 
     # -- the worker's phone hears about it, and the audit chain is intact
-    assert (await back_in_range.sync_once()).complete
-    [mine] = [row for row in await back_in_range.query(incident_rows) if row.id == incident_id]
+    phone = PhoneStore(PhoneSettings(data_dir=tmp_path / "phone", server_url=server.url))
+    assert (await phone.sync_once()).complete
+    [mine] = [row for row in await phone.query(incident_rows) if row.id == incident_id]
     assert mine.status is IncidentStatus.CLOSED
     verify = subprocess.run(
         [sys.executable, "-m", "app.cli", "audit", "verify", "--db", server.db_url],

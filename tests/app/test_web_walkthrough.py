@@ -13,11 +13,9 @@ in test_walkthrough.py. Screenshots land in tests/artifacts/.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import re
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,16 +26,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from support.browser import TABLET, browser_page, screenshot
-from support.reporting import camera_jpeg
-from support.server import ServerProcess, free_port
-from support.workflow import site_id
+from support.server import ServerProcess
+from support.walkthrough import TITLE, report_offline_then_sync
 
-from app.controls.clock import device_now
-from app.controls.photo_picker import manifest_entry
-from app.phone_store import PhoneStore
-from app.photos import process_photo
-from app.settings import PhoneSettings
-from forms.registry import get as get_form
 from models import (
     CorrectiveAction,
     Incident,
@@ -47,7 +38,6 @@ from models import (
     SignOff,
     StatusUpdate,
     User,
-    utcnow,
 )
 from models.enums import CapaStatus, IncidentRoleKind, IncidentStatus, Priority, RootCauseCategory
 from sync.server.blobs import BlobStore
@@ -55,7 +45,6 @@ from sync.server.blobs import BlobStore
 pytestmark = pytest.mark.browser
 
 WAIT = 30_000
-TITLE = "Hand crushed in press 4"
 ACTION = "Interlock the bypass key to the die-change procedure"
 REVIEW = {
     "What exactly happened, and what was the impact?": "A hand was crushed in press 4; two days in hospital.",
@@ -84,55 +73,6 @@ def web_server(people: dict[str, User], db_url: str, tmp_path: Path) -> Iterator
     proc = ServerProcess(db_url, tmp_path / "server-data", web=True).start()
     yield proc
     proc.stop()
-
-
-def injury_report(site: uuid.UUID, photo: Any) -> dict[str, Any]:
-    """The `report.create` a worker's phone files for a hand crushed in a press: admitted to hospital
-    for treatment, which the triage rules make a P1 (and a P1 needs a post-incident review)."""
-    now = utcnow()
-    occurred = (now - dt.timedelta(minutes=40)).isoformat(timespec="seconds")
-    values = {
-        "case_type": "injury",
-        "title": TITLE,
-        "occurred_at": occurred,
-        "description": "Siti's left hand was caught in the die of press 4.",
-        "employee_name": "Siti Aminah",
-        "what_happened": "The press cycled while her hand was in the die area.",
-        "injury_description": "Crushed fingers, left hand",
-        "treatments": ["sutures"],
-        "inpatient": "treatment",
-        "inpatient_date": now.date().isoformat(),
-        "photos": [{"slot": "photo-1", "sha256": photo.upload_sha256, "caption": "Press 4 die area"}],
-    }
-    return {
-        "id": str(uuid.uuid4()),
-        "site_id": str(site),
-        "form_id": "injury",
-        "form_version": get_form("injury").version,
-        "values": values,
-        "occurred_at": occurred,
-        "device_recorded_at": device_now(),
-        "attachments": [manifest_entry("photo-1", photo, dt.UTC)],
-    }
-
-
-async def report_offline_then_sync(
-    server: ServerProcess, sessions: sessionmaker[Session], phone: Path
-) -> str:
-    """The worker signs in once online, saves the report with no signal, and syncs back in range."""
-    await PhoneStore(PhoneSettings(data_dir=phone, server_url=server.url)).sign_in("worker", PASSWORD)
-    no_signal = PhoneStore(PhoneSettings(data_dir=phone, server_url=f"http://127.0.0.1:{free_port()}"))
-    photo = process_photo(camera_jpeg(gps=True), filename="press4.jpg")
-    args = injury_report(site_id(sessions, "S1"), photo)
-    saved = await no_signal.mutate("report.create", args, blobs={photo.upload_sha256: photo.upload_bytes})
-    assert saved.status == "saved_on_phone"
-    offline = await no_signal.sync_once()
-    assert offline.error == "offline" and not offline.complete
-    with sessions() as session:
-        assert session.get(Incident, uuid.UUID(args["id"])) is None  # nothing reached the server yet
-    synced = await PhoneStore(PhoneSettings(data_dir=phone, server_url=server.url)).sync_once()
-    assert synced.complete and synced.applied == 1 and synced.blobs_uploaded == 1
-    return args["id"]
 
 
 class Browser:
@@ -239,9 +179,9 @@ class Browser:
 def test_an_injury_reported_offline_is_worked_to_closure_in_the_browser(
     web_server: ServerProcess, sessions: sessionmaker[Session], people: dict[str, User], tmp_path: Path
 ) -> None:
-    incident_id = asyncio.run(report_offline_then_sync(web_server, sessions, tmp_path / "phone"))
+    incident_id, _photo = asyncio.run(report_offline_then_sync(web_server, sessions, tmp_path / "phone"))
     with sessions() as session:
-        assert session.get(Incident, uuid.UUID(incident_id)).priority is Priority.P1
+        assert session.get(Incident, incident_id).priority is Priority.P1
     incident = f"/incidents/{incident_id}"
 
     with browser_page(web_server.url + "/", TABLET) as page:
@@ -371,7 +311,7 @@ def test_an_injury_reported_offline_is_worked_to_closure_in_the_browser(
         web.shot("walkthrough-closed-tablet")
 
     with sessions() as session:
-        row = session.get(Incident, uuid.UUID(incident_id))
+        row = session.get(Incident, incident_id)
         assert row.status is IncidentStatus.CLOSED and row.closed_at is not None
         assert row.service_restored and row.affected_informed and row.resolution_summary
         roles = {
