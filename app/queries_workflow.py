@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.i18n import Translator
 from app.store import View
 from models import (
     Amendment,
@@ -343,6 +344,71 @@ class TimelineEntry:
     actor_name: str
     text: str
     seq: int | None = None
+    key: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def words(self, t: Callable[..., str]) -> str:
+        """The entry in a translator's language: its sentence with its codes named, or its own text."""
+        if not self.key:
+            return self.text
+        return t(self.key, **{name: _named(t, name, value) for name, value in self.params.items()})
+
+
+CODE_KEYS = {
+    "role": "wf.role.{}",
+    "site_role": "role.{}",
+    "priority": "wf.priority.{}",
+    "status_from": "status.{}",
+    "status_to": "status.{}",
+    "resolution": "wf.resolution.{}",
+    "state_from": "wf.capa_state.{}",
+    "state_to": "wf.capa_state.{}",
+    "field": "wf.inv.field.{}",
+    "fields": "wf.inv.field.{}",
+}
+"""Timeline parameters that are codes, with the catalogue key that names each code."""
+
+SPACED = {"role", "site_role"}
+"""Code parameters the English text shows with spaces for underscores."""
+
+ENGLISH = Translator("en")
+"""Writes the `text` of an entry: the English sentence, its codes as they are (what the API gives)."""
+
+
+def _named(t: Callable[..., str], name: str, value: Any) -> str:
+    """A parameter as the reader sees it: a code by its name in the catalogue, free text as it is."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_named(t, name, item) for item in value)
+    text = str(value)
+    template = CODE_KEYS.get(name)
+    if template is None or not text:
+        return text
+    key = template.format(text)
+    said = t(key)
+    if said == key:
+        return text.replace("_", " ") if name in SPACED else text
+    return f"{text} ({said})" if name == "priority" else said
+
+
+def _plain(name: str, value: Any) -> str:
+    """A parameter as the English `text` shows it: codes as they are (roles spaced), lists joined."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(name, item) for item in value)
+    return str(value).replace("_", " ") if name in SPACED else str(value)
+
+
+def _said(
+    at: dt.datetime,
+    source: str,
+    action: str,
+    actor_name: str,
+    key: str,
+    seq: int | None = None,
+    **params: Any,
+) -> TimelineEntry:
+    """A timeline entry with its message key and parameters, and its English sentence as `text`."""
+    text = ENGLISH(key, **{name: _plain(name, value) for name, value in params.items()})
+    return TimelineEntry(at, source, action, actor_name, text, seq, key, params)
 
 
 @dataclass(frozen=True)
@@ -848,10 +914,7 @@ def timeline(session: Session, view: View, *, incident_id: uuid.UUID) -> list[Ti
     events = [e for e in found if e.action != "status_update.create"]
     names = _names(session, [e.actor_id for e in events] + [u.posted_by_id for u in updates])
     people = _names(session, _mentioned_users(events))
-    entries = [
-        TimelineEntry(e.at, "audit", e.action, names.get(e.actor_id, "system"), describe(e, people), e.seq)
-        for e in events
-    ]
+    entries = [_audit_entry(e, names.get(e.actor_id, "system"), people) for e in events]
     if not found:
         entries.extend(_derived(session, incident))
     entries.extend(
@@ -914,91 +977,138 @@ def _who(people: dict[uuid.UUID, str], raw: Any) -> str:
         return "someone"
 
 
-def describe(event: AuditEvent, people: dict[uuid.UUID, str]) -> str:
-    """One sentence about an audit event, for people reading the timeline."""
+def describe(event: AuditEvent, people: dict[uuid.UUID, str]) -> tuple[str, dict[str, Any]] | None:
+    """The message key and parameters of the sentence about an audit event (None: no sentence for it)."""
     data = event.data if isinstance(event.data, dict) else {}
     args = data.get("args", {}) if isinstance(data.get("args"), dict) else {}
     action = event.action
     if action.endswith(".rejected"):
-        return f"Refused {action.removesuffix('.rejected')}: {data.get('message', '')}"
-    role = str(args.get("role", "")).replace("_", " ")
-    texts = {
-        "report.create": "Reported",
-        "report.amend": "Report amended" + (f": {args.get('reason')}" if args.get("reason") else ""),
-        "report.retract": "Report retracted",
-        "statement.create": "Witness statement added",
-        "attachment.add": "Photo or document added",
-        "incident.triaged": f"Priority {data.get('priority')} set automatically: "
-        + "; ".join(data.get("reasons", [])),
-        "incident.acknowledge": "Acknowledged" + (" and took command" if data.get("took_command") else ""),
-        "incident.set_priority": f"Priority set to {args.get('priority')}: {args.get('reason', '')}",
-        "incident.assign_role": (
-            f"{_who(people, args.get('user_id'))} removed as {role}"
-            if args.get("remove")
-            else f"{_who(people, args.get('user_id'))} assigned as {role}"
+        return "wf.tl.refused", {"step": action.removesuffix(".rejected"), "message": data.get("message", "")}
+    reason = {"reason": args["reason"]} if args.get("reason") else {}
+    if action == "incident.assign_role":
+        who = _who(people, args.get("user_id"))
+        change = "remove" if args.get("remove") else "assign"
+        if args.get("role") == IncidentRoleKind.INVESTIGATOR.value:
+            return f"wf.tl.{change}_investigator", {"who": who}
+        return f"wf.tl.{change}_role", {"who": who, "role": str(args.get("role", ""))}
+    if action == "incident.transition":
+        moved = {"status_from": data.get("from", ""), "status_to": data.get("to", args.get("to", ""))}
+        how = {"resolution": args["resolution_type"]} if args.get("resolution_type") else {}
+        key = "wf.tl.transition" + ("_reason" if reason else "") + ("_resolution" if how else "")
+        return key, moved | reason | how
+    if action == "investigation.patch":
+        applied, conflicts = data.get("applied", []), data.get("conflicts")
+        fields = {"fields": list(applied)} if applied else {}
+        count = {"n": len(conflicts)} if conflicts else {}
+        key = "wf.tl.investigation" + ("_fields" if fields else "") + ("_conflicts" if count else "")
+        return key, fields | count
+    sentences: dict[str, tuple[str, dict[str, Any]]] = {
+        "report.create": ("wf.tl.reported", {}),
+        "report.amend": ("wf.tl.amended_reason" if reason else "wf.tl.amended", reason),
+        "report.retract": ("wf.tl.retracted", {}),
+        "statement.create": ("wf.tl.statement_added", {}),
+        "attachment.add": ("wf.tl.attachment_added", {}),
+        "incident.triaged": (
+            "wf.tl.triaged",
+            {"priority": data.get("priority", ""), "reasons": "; ".join(data.get("reasons", []))},
         ),
-        "incident.transition": f"Status {data.get('from', '')} → {data.get('to', args.get('to', ''))}"
-        + (f": {args['reason']}" if args.get("reason") else "")
-        + (f" ({args['resolution_type']})" if args.get("resolution_type") else ""),
-        "incident.escalated": f"Escalated to {str(data.get('role', '')).replace('_', ' ')}: not acknowledged "
-        f"{data.get('minutes_late', '?')} min after the target",
-        "incident.repeat_linked": f"Linked as a repeat: {data.get('because', '')}",
-        "incident.link_problem": "Linked to a problem or change request",
-        "investigation.patch": "Investigation edited: "
-        + ", ".join(data.get("applied", []) or ["no change"])
-        + (
-            f"; {len(data['conflicts'])} conflicting field(s) kept for review"
-            if data.get("conflicts")
-            else ""
+        "incident.acknowledge": (
+            "wf.tl.acknowledged_command" if data.get("took_command") else "wf.tl.acknowledged",
+            {},
         ),
-        "conflict.resolve": f"Conflict on {data.get('field', '')} resolved ({data.get('resolution', '')})",
-        "ca.create": f"Corrective action created: {args.get('title', '')}"
-        f" (owner {_who(people, args.get('owner_id'))})",
-        "ca.transition": f"Corrective action {args.get('from', '')} → {args.get('to', '')}"
-        + (f": {args['reason']}" if args.get("reason") else ""),
-        "ca.patch": "Corrective action edited: " + ", ".join(data.get("changed", [])),
-        "ca.verify": f"Corrective action verified and signed by {args.get('signer_name', '')}",
-        "effectiveness.record": "Effectiveness check recorded: "
-        + ("effective" if args.get("effective") else "not effective"),
-        "pir.create": "Post-incident review scheduled",
-        "pir.patch": "Post-incident review edited: " + ", ".join(data.get("changed", [])),
-        "pir.complete": "Post-incident review completed; "
-        f"{len(data.get('actions', []))} action(s) became corrective actions",
+        "incident.set_priority": (
+            "wf.tl.priority_set",
+            {"priority": args.get("priority", ""), "reason": args.get("reason", "")},
+        ),
+        "incident.escalated": (
+            "wf.tl.escalated",
+            {"site_role": str(data.get("role", "")), "minutes": data.get("minutes_late", "?")},
+        ),
+        "incident.repeat_linked": ("wf.tl.repeat_linked", {"because": data.get("because", "")}),
+        "incident.link_problem": ("wf.tl.problem_linked", {}),
+        "conflict.resolve": (
+            "wf.tl.conflict_resolved",
+            {"field": data.get("field", ""), "choice": data.get("resolution", "")},
+        ),
+        "ca.create": (
+            "wf.tl.ca_created",
+            {"title": args.get("title", ""), "who": _who(people, args.get("owner_id"))},
+        ),
+        "ca.transition": (
+            "wf.tl.ca_moved_reason" if reason else "wf.tl.ca_moved",
+            {"state_from": args.get("from", ""), "state_to": args.get("to", "")} | reason,
+        ),
+        "ca.patch": ("wf.tl.ca_edited", {"changed": list(data.get("changed", []))}),
+        "ca.verify": ("wf.tl.ca_verified", {"signer": args.get("signer_name", "")}),
+        "effectiveness.record": (
+            "wf.tl.effective" if args.get("effective") else "wf.tl.not_effective",
+            {},
+        ),
+        "pir.create": ("wf.tl.review_scheduled", {}),
+        "pir.patch": ("wf.tl.review_edited", {"changed": list(data.get("changed", []))}),
+        "pir.complete": ("wf.tl.review_completed", {"n": len(data.get("actions", []))}),
     }
-    return texts.get(action, action)
+    return sentences.get(action)
+
+
+def _audit_entry(event: AuditEvent, actor_name: str, people: dict[uuid.UUID, str]) -> TimelineEntry:
+    """An audit event on the timeline: its sentence, or its action's name when it has none."""
+    sentence = describe(event, people)
+    if sentence is None:
+        return TimelineEntry(event.at, "audit", event.action, actor_name, event.action, event.seq)
+    key, params = sentence
+    return _said(event.at, "audit", event.action, actor_name, key, event.seq, **params)
 
 
 def _derived(session: Session, incident: Incident) -> list[TimelineEntry]:
     """A history from the records' own times, for stores without the audit trail (the phone)."""
     names = _names(session, [incident.reporter_id])
     entries = [
-        TimelineEntry(
-            reported_at(incident), "record", "report.create", names.get(incident.reporter_id, ""), "Reported"
+        _said(
+            reported_at(incident),
+            "record",
+            "report.create",
+            names.get(incident.reporter_id, ""),
+            "wf.tl.reported",
         )
     ]
     moments = (
-        (incident.acknowledged_at, "incident.acknowledge", "Acknowledged"),
-        (incident.resolved_at, "incident.transition", "Resolved"),
-        (incident.closed_at, "incident.transition", "Closed"),
+        (incident.acknowledged_at, "incident.acknowledge", "wf.tl.acknowledged"),
+        (incident.resolved_at, "incident.transition", "wf.tl.resolved"),
+        (incident.closed_at, "incident.transition", "wf.tl.closed"),
     )
-    entries.extend(TimelineEntry(at, "record", action, "", text) for at, action, text in moments if at)
+    entries.extend(_said(at, "record", action, "", key) for at, action, key in moments if at)
     roles = list(session.scalars(select(IncidentRole).where(IncidentRole.incident_id == incident.id)))
     people = _names(session, [row.user_id for row in roles])
     for row in roles:
-        name = people.get(row.user_id, "someone")
-        text = f"{name} assigned as {row.role.value.replace('_', ' ')}"
-        entries.append(TimelineEntry(row.assigned_at, "record", "incident.assign_role", "", text))
+        who = people.get(row.user_id, "someone")
+        if row.role is IncidentRoleKind.INVESTIGATOR:
+            said = _said(
+                row.assigned_at, "record", "incident.assign_role", "", "wf.tl.assign_investigator", who=who
+            )
+        else:
+            said = _said(
+                row.assigned_at,
+                "record",
+                "incident.assign_role",
+                "",
+                "wf.tl.assign_role",
+                who=who,
+                role=row.role.value,
+            )
+        entries.append(said)
     for action in session.scalars(
         select(CorrectiveAction).where(CorrectiveAction.incident_id == incident.id)
     ):
         if action.verified_at:
             entries.append(
-                TimelineEntry(
+                _said(
                     action.verified_at,
                     "record",
                     "ca.verify",
                     "",
-                    f"Corrective action verified: {action.title}",
+                    "wf.tl.ca_verified_title",
+                    title=action.title,
                 )
             )
     return entries

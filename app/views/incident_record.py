@@ -31,7 +31,7 @@ async def timeline_tab(page: IncidentPage) -> list[ft.Control]:
                     ft.Icon(ft.Icons.CAMPAIGN if e.source == "status_update" else ft.Icons.HISTORY, size=20),
                     ft.Column(
                         [
-                            readable(e.text),
+                            readable(e.words(t)),
                             note(" · ".join(p for p in (page.time(e.at), e.actor_name) if p)),
                         ],
                         spacing=2,

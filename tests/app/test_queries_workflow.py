@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 import models
 import sync.mutations as mutations
 from app import queries_workflow as q
+from app.i18n import LANGUAGES, Translator, catalogue
 from app.store import View
 from forms.convert import build_incident
-from models import InvestigationConflict, Membership, Site, User
+from models import AuditEvent, InvestigationConflict, Membership, Site, User
 from models.enums import CapaStatus, Priority, Role
 from sync.mutations.base import Actor, Context
 
@@ -120,6 +121,18 @@ def test_privacy_names_and_the_derived_timeline(phone) -> None:
         (T0 + 5 * MIN, "record", "Officer assigned as incident commander"),
         (T0 + 6 * MIN, "status_update", "Area closed"),
     ]
+    assert [e.words(Translator("en")) for e in entries] == [
+        "Reported",
+        "Acknowledged",
+        "Officer assigned as Incident commander",
+        "Area closed",
+    ]
+    assert [e.words(Translator("ms")) for e in entries] == [
+        "Dilaporkan",
+        "Diakui",
+        "Officer ditugaskan sebagai Komander insiden",
+        "Area closed",
+    ]
     detail = read(phone, "officer", q.incident_detail, incident_id=iid)
     assert detail.role_fill_minutes == {"incident_commander": 5.0}
     assert [c.code for c in detail.checklist if not c.done] == [
@@ -201,3 +214,78 @@ def test_the_review_clock_shows_before_a_review_exists(phone) -> None:
     assert {d.review_due_at for d in states.values()} == {T0 + dt.timedelta(hours=73)}
     assert [d.review_due_state for d in states.values()] == ["ok", "warning", "overdue"]
     assert states[2].review is None
+
+
+SOMEONE = uuid.uuid4()
+EVENTS = [
+    ("incident.transition.rejected", {"message": "finish the close checklist first"}),
+    ("report.create", {}),
+    ("report.amend", {"args": {"reason": "wrong aisle"}}),
+    ("report.amend", {}),
+    ("report.retract", {}),
+    ("statement.create", {}),
+    ("attachment.add", {}),
+    ("incident.triaged", {"priority": "P2", "reasons": ["injury"]}),
+    ("incident.acknowledge", {"took_command": True}),
+    ("incident.acknowledge", {}),
+    ("incident.set_priority", {"args": {"priority": "P1", "reason": "spreading"}}),
+    ("incident.assign_role", {"args": {"role": "resolver", "user_id": str(SOMEONE)}}),
+    ("incident.assign_role", {"args": {"role": "resolver", "user_id": str(SOMEONE), "remove": True}}),
+    ("incident.assign_role", {"args": {"role": "investigator", "user_id": str(SOMEONE)}}),
+    ("incident.assign_role", {"args": {"role": "investigator", "user_id": str(SOMEONE), "remove": True}}),
+    ("incident.transition", {"from": "reported", "to": "acknowledged"}),
+    ("incident.transition", {"from": "closed", "to": "investigating", "args": {"reason": "moved again"}}),
+    (
+        "incident.transition",
+        {"from": "investigating", "to": "resolved", "args": {"resolution_type": "workaround"}},
+    ),
+    (
+        "incident.transition",
+        {
+            "from": "investigating",
+            "to": "resolved",
+            "args": {"reason": "done", "resolution_type": "permanent_fix"},
+        },
+    ),
+    ("incident.escalated", {"role": "hse_manager", "minutes_late": 12}),
+    ("incident.repeat_linked", {"because": "Pallet fell"}),
+    ("incident.link_problem", {}),
+    ("investigation.patch", {"applied": ["findings", "five_whys"]}),
+    ("investigation.patch", {"applied": ["findings"], "conflicts": ["root_cause"]}),
+    ("investigation.patch", {"applied": [], "conflicts": ["root_cause"]}),
+    ("investigation.patch", {}),
+    ("conflict.resolve", {"field": "root_cause", "resolution": "kept"}),
+    ("ca.create", {"args": {"title": "Fit a guard", "owner_id": str(SOMEONE)}}),
+    ("ca.transition", {"args": {"from": "open", "to": "in_progress"}}),
+    ("ca.transition", {"args": {"from": "done", "to": "open", "reason": "no photo"}}),
+    ("ca.patch", {"changed": ["title", "due_on"]}),
+    ("ca.verify", {"args": {"signer_name": "Sam Supervisor"}}),
+    ("effectiveness.record", {"args": {"effective": True}}),
+    ("effectiveness.record", {"args": {"effective": False}}),
+    ("pir.create", {}),
+    ("pir.patch", {"changed": ["what_happened"]}),
+    ("pir.complete", {"actions": [{}, {}]}),
+]
+"""One audit event for each sentence the timeline has."""
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_every_timeline_sentence_is_said_in_every_language_with_its_codes_named(language: str) -> None:
+    t = Translator(language)
+    keys = set()
+    for action, data in EVENTS:
+        key, params = q.describe(AuditEvent(action=action, data=data), {SOMEONE: "Nur Aisyah"})
+        keys.add(key)
+        assert key in catalogue(language), key
+        entry = q.TimelineEntry(T0, "audit", action, "", "", None, key, params)
+        said = entry.words(t)  # every placeholder filled: a missing one raises KeyError
+        assert "{" not in said, (key, said)
+        codes = {name: value for name, value in params.items() if name in q.CODE_KEYS}
+        for name, value in codes.items():  # codes are named in the reader's words
+            for code in value if isinstance(value, list) else [value]:
+                named = t(q.CODE_KEYS[name].format(code))
+                assert named in said and named != q.CODE_KEYS[name].format(code), (key, said)
+    assert len(keys) == len(EVENTS)  # each sample shows a sentence of its own
+    assert sorted(k for k in catalogue("en") if k.startswith("wf.tl.")) == sorted(
+        keys | {"wf.tl.resolved", "wf.tl.closed", "wf.tl.ca_verified_title"}
+    )

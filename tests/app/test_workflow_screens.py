@@ -38,6 +38,7 @@ from support.staff_screens import (
 )
 from support.workflow import (  # noqa: F401  (the module shares one store per backend)
     INJURY,
+    NEAR_MISS,
     file_incident,
     ok,
     run,
@@ -286,6 +287,57 @@ async def test_roles_are_taken_or_assigned_with_one_tap_each(sessions, people, b
     await tap(app, f"remove-investigator-{people['manager'].id}")
     assert not has(app, f"investigator-{people['manager'].id}")
     assert "filled in" in app.find("role_fill").value
+
+
+def timeline_sentences(app: FletHarness) -> list[str]:
+    """The sentence of each timeline entry, oldest first (the time and the person are beside it)."""
+    rows = app.find("timeline").content.controls[1:]
+    return [row.content.controls[1].controls[0].value for row in rows]
+
+
+async def test_the_timeline_speaks_the_readers_language(sessions, people, blobs) -> None:
+    iid = uuid.uuid4()
+    report = {
+        "id": str(iid),
+        "site_id": str(site_id(sessions)),
+        "form_id": "near_miss",
+        "form_version": 1,
+        "values": NEAR_MISS,
+        "device_recorded_at": utcnow().isoformat(),
+    }
+    ok(run(sessions, "worker", "report.create", report, now=utcnow()))
+    ok(run(sessions, "officer", "incident.acknowledge", {"id": str(iid)}, now=utcnow()))
+    resolver = {"id": str(iid), "role": "resolver", "user_id": user_id(people, "supervisor")}
+    ok(run(sessions, "officer", "incident.assign_role", resolver, now=utcnow()))
+    ok(run(sessions, "officer", "incident.transition", {"id": str(iid), "to": "investigating"}, now=utcnow()))
+    update = {"id": str(uuid.uuid4()), "incident_id": str(iid), "audience": "internal", "template": "custom"}
+    ok(
+        run(
+            sessions, "officer", "status_update.create", {**update, "message": "Aisle 4 closed"}, now=utcnow()
+        )
+    )
+    app = await open_app(sessions, blobs, "officer")
+    await go(app, f"/incidents/{iid}/timeline")
+    english = timeline_sentences(app)
+    assert english[0] == "Reported" and english[1].startswith("Priority P")  # the automatic triage
+    assert english[2:] == [
+        "Acknowledged and took command",
+        "Sam Supervisor assigned as Resolver",
+        "Status Acknowledged → Investigating",
+        "Aisle 4 closed",
+    ]
+
+    await go(app, "/")
+    await choose(app, "language", "ms")
+    await go(app, f"/incidents/{iid}/timeline")
+    malay = timeline_sentences(app)
+    assert malay[0] == "Dilaporkan" and malay[1].startswith("Keutamaan P")
+    assert malay[2:] == [
+        "Diakui dan mengambil alih perintah",
+        "Sam Supervisor ditugaskan sebagai Penyelesai",
+        "Status Diakui → Dalam siasatan",
+        "Aisle 4 closed",  # a person's own words are shown as they were written
+    ]
 
 
 async def test_an_injury_without_a_description_shows_what_happened_from_its_form(

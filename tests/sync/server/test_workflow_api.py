@@ -175,7 +175,14 @@ def test_a_report_from_filing_to_closing(server: ServerProcess, sessions, people
     assert detail["review"]["completed_at"] and detail["review_due_state"] == "met"
     assert detail["injured_person"] == "Siti Aminah" and len(detail["updates"]) == 1
 
-    texts = [e["text"] for e in officer.get(f"/incidents/{iid}/timeline")["entries"]]
+    entries = officer.get(f"/incidents/{iid}/timeline")["entries"]
+    texts = [e["text"] for e in entries]
+    lead = next(e for e in entries if e["action"] == "incident.assign_role")
+    assert (lead["key"], lead["params"]) == (  # what an app needs to say it in its reader's language
+        "wf.tl.assign_role",
+        {"who": "Sam Supervisor", "role": "communication_lead"},
+    )
+    assert next(e for e in entries if e["source"] == "status_update")["key"] is None
     expected_in_order = [
         "Reported",
         "Priority P2 set automatically",
