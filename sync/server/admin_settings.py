@@ -309,7 +309,7 @@ def refresh_open_clocks(*, session: Session, site: Site | None, now: dt.datetime
                 session=session,
                 incident=incident,
                 now=now,
-                touch=lambda row: feed.publish(session, row),
+                touch=lambda row: feed.revise(session, row),
                 rules=rules[incident.site_id],
             )
         )
@@ -399,8 +399,7 @@ def set_site_targets(
     else:
         settings.pop("response_targets", None)
     site.settings = settings  # a new dict: SQLAlchemy sees the change
-    site.version = (site.version or 1) + 1
-    feed.publish(session, site)
+    feed.revise(session, site)
     audit.append(
         session,
         action="site.response_targets",

@@ -85,6 +85,14 @@ def publish(session: Session, row: Any, op: ChangeOp = ChangeOp.UPSERT) -> int:
     return seq
 
 
+def revise(session: Session, row: Any) -> int:
+    """Publish a row changed outside a mutation (by a job or an administrator); a stored row's version
+    goes up by one, as `Context.touch` does for a mutation."""
+    if hasattr(row, "version") and inspect(row).persistent:
+        row.version = (row.version or 1) + 1
+    return publish(session, row)
+
+
 def change(session: Session, row: Any, op: ChangeOp, seq: int) -> dict[str, Any]:
     """The Change of a flushed row under a server_seq: its table, key, version, columns and scope."""
     state = inspect(row)

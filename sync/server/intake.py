@@ -46,8 +46,7 @@ def blob_arrived(session: Session, sha256: str) -> list[uuid.UUID]:
             continue
         if refresh_media(session, incident):
             continue
-        incident.version = (incident.version or 1) + 1
-        feed.publish(session, incident)
+        feed.revise(session, incident)
         audit.append(
             session,
             action="incident.media_complete",

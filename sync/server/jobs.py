@@ -134,8 +134,7 @@ def escalate(session: Session, sites: dict[Any, Site], now: dt.datetime, report:
         late = int((now - since - target).total_seconds() // 60)
         incident.escalation_level = level
         incident.escalated_at = now
-        incident.version = (incident.version or 1) + 1
-        feed.publish(session, incident)
+        feed.revise(session, incident)
         data = {"level": level, "role": role.value, "minutes_late": late, "target_minutes": target // _MINUTE}
         audit.append(
             session,
