@@ -924,8 +924,9 @@ HAZARDS = {"machinery": "moving_machinery", "structural": "other"}
 UNITS = {"L": "litre"}
 
 
-def _form_values(spec: DemoIncident, day: dt.date) -> tuple[str, dict[str, Any]]:
+def _form_values(spec: DemoIncident, occurred: dt.datetime) -> tuple[str, dict[str, Any]]:
     """Turn a demo incident's details into the values of the form a worker would have filled in."""
+    day = occurred.date()
     if "injury" in spec.details:
         facts = {k: (v.value if isinstance(v, Enum) else v) for k, v in spec.details["injury"].items()}
         values: dict[str, Any] = {"case_type": facts.pop("case_type", "injury")}
@@ -950,6 +951,7 @@ def _form_values(spec: DemoIncident, day: dt.date) -> tuple[str, dict[str, Any]]
             values["contaminated_sharps_injury"] = True
         facts.setdefault("what_happened", spec.description)
         values.update(facts)
+        values.setdefault("time_began_work", _shift_start(values.get("time_of_event"), occurred))
         return "injury", values
     if "near_miss" in spec.details:
         facts = {k: (v.value if isinstance(v, Enum) else v) for k, v in spec.details["near_miss"].items()}
@@ -967,6 +969,13 @@ def _form_values(spec: DemoIncident, day: dt.date) -> tuple[str, dict[str, Any]]
     return "occurrence", {"kind": spec.kind.value, **facts}
 
 
+def _shift_start(time_of_event: str | None, occurred: dt.datetime) -> str:
+    """When the injured worker's shift began (OSHA 301 item 12): 06:00 for the early shift, 14:00 for the
+    late one, by the time of the event."""
+    hour = int(time_of_event[:2]) if time_of_event else occurred.hour
+    return "06:00" if 6 <= hour < 14 else "14:00" if 14 <= hour < 22 else "22:00"
+
+
 def _file(session: Session, demo: Demo, number: int, spec: DemoIncident) -> tuple[uuid.UUID, dt.datetime]:
     """File the report as its reporter did, photos first, and return its id and arrival time."""
     rng = random.Random(number)
@@ -977,7 +986,7 @@ def _file(session: Session, demo: Demo, number: int, spec: DemoIncident) -> tupl
         hour=rng.randint(6, 20), minute=rng.choice([5, 20, 35, 50]), second=0, microsecond=0
     )
     received = occurred + dt.timedelta(minutes=rng.randint(3, 40))
-    form_id, values = _form_values(spec, occurred.date())
+    form_id, values = _form_values(spec, occurred)
     latitude = (area.latitude or 0) + rng.uniform(-0.0001, 0.0001)
     longitude = (area.longitude or 0) + rng.uniform(-0.0001, 0.0001)
     values.update(

@@ -177,6 +177,7 @@ def test_demo_houston_gives_every_osha_document_and_both_ita_files(capsys, demo_
         ["Welder", "Press operator", "Shipping clerk", "Painter", "Shear operator", "Warehouse associate",
          "Press operator", "Welder helper", "Shipping clerk"]
     )  # fmt: skip
+    assert all(row["time_started_work"] in ("06:00", "14:00") for row in case_rows)  # 301 item 12
     amputation = next(row for row in case_rows if row["job_title"] == "Shear operator")
     assert (
         amputation["incident_outcome"],
