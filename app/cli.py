@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="P1=MIN",
         help="minutes to acknowledge; P1=default goes back to the policy",
     )
-    targets.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    _by_option(targets)
     targets.set_defaults(handler=cmd_site_targets)
 
     user = sub.add_parser("user", help="users").add_subparsers(title="user commands", metavar="ACTION")
@@ -179,14 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
         "pairs", nargs="+", metavar="FIELD=VALUE", help="value is read as JSON when it parses (12, '[\"a\"]')"
     )
     rules_set.add_argument("--site", help="site code (default: every site)")
-    rules_set.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    _by_option(rules_set)
     rules_set.add_argument("--note", help="why the rule is changed (kept with the override)")
     rules_set.set_defaults(handler=cmd_rules_set)
     rules_reset = rule_cmds.add_parser("reset", help="remove an override of a rule")
     _store_options(rules_reset)
     rules_reset.add_argument("rule", metavar="CODE", help="rule code")
     rules_reset.add_argument("--site", help="site code (default: the override for every site)")
-    rules_reset.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    _by_option(rules_reset)
     rules_reset.set_defaults(handler=cmd_rules_reset)
 
     notify = sub.add_parser("notify", help="where a site's notifications go, per role")
@@ -203,12 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     channel.add_argument("--email", metavar="ADDRESS", help="e-mail address")
     channel.add_argument("--webhook", metavar="URL", help="http(s) URL taking Slack-style JSON")
     notify_add.add_argument("--events", default="", help="comma-separated event names (default: all)")
-    notify_add.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    _by_option(notify_add)
     notify_add.set_defaults(handler=cmd_notify_add)
     notify_remove = notify_cmds.add_parser("remove", help="remove a notification route")
     _store_options(notify_remove)
     notify_remove.add_argument("id", metavar="ID", help="route id (see ims notify list)")
-    notify_remove.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
+    _by_option(notify_remove)
     notify_remove.set_defaults(handler=cmd_notify_remove)
     return parser
 
@@ -338,6 +338,11 @@ def cmd_jobs_run_once(args: argparse.Namespace) -> int:
     report = jobs.run_once(session_factory(open_store(settings)), settings)
     print(f"jobs: {report}")
     return 0
+
+
+def _by_option(parser: argparse.ArgumentParser) -> None:
+    """The `--by USERNAME` of a settings change: who makes it (checked and audited)."""
+    parser.add_argument("--by", metavar="USERNAME", help="the admin or HSE manager making the change")
 
 
 def _store_options(parser: argparse.ArgumentParser) -> None:

@@ -249,32 +249,34 @@ def stored_rows(engine) -> tuple[dict[type, list[dict]], list[dict[type, list[di
 
 
 def bare_insert(engine, rows: tuple[dict[type, list[dict]], list[dict[type, list[dict]]]]) -> float:  # type: ignore[no-untyped-def]
-    """Insert the same rows with a plain session (objects added, one flush per table), one transaction
-    per 100 reports; return reports/s."""
-    shared, reports = rows
-    sessions = insert_shared(engine, shared)
-    started = time.monotonic()
-    for start in range(0, len(reports), BATCH):
-        with sessions.begin() as session:
-            for model in PER_REPORT:
-                session.add_all(
-                    model(**values) for group in reports[start : start + BATCH] for values in group[model]
-                )
-                session.flush()
-    return len(reports) / (time.monotonic() - started)
+    """Insert the same rows with a plain session (objects added, one flush per table); return reports/s."""
+
+    def write(session, batch: list[dict[type, list[dict]]]) -> None:  # type: ignore[no-untyped-def]
+        for model in PER_REPORT:
+            session.add_all(model(**values) for group in batch for values in group[model])
+            session.flush()
+
+    return timed_batches(engine, rows, write)
 
 
 def bulk_insert(engine, rows: tuple[dict[type, list[dict]], list[dict[type, list[dict]]]]) -> float:  # type: ignore[no-untyped-def]
-    """Insert the same rows with the ORM's bulk insert (no objects), one transaction per 100 reports;
-    return reports/s."""
+    """Insert the same rows with the ORM's bulk insert (no objects); return reports/s."""
+
+    def write(session, batch: list[dict[type, list[dict]]]) -> None:  # type: ignore[no-untyped-def]
+        for model in PER_REPORT:
+            session.execute(insert(model), [values for group in batch for values in group[model]])
+
+    return timed_batches(engine, rows, write)
+
+
+def timed_batches(engine, rows, write) -> float:  # type: ignore[no-untyped-def]
+    """Write the shared rows, then time `write` over the reports, one transaction per 100; reports/s."""
     shared, reports = rows
     sessions = insert_shared(engine, shared)
     started = time.monotonic()
     for start in range(0, len(reports), BATCH):
         with sessions.begin() as session:
-            for model in PER_REPORT:
-                values = [values for group in reports[start : start + BATCH] for values in group[model]]
-                session.execute(insert(model), values)
+            write(session, reports[start : start + BATCH])
     return len(reports) / (time.monotonic() - started)
 
 

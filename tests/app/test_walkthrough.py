@@ -11,15 +11,13 @@ app's store, against the same database the server process serves.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from support.server import ServerProcess
 from support.staff_screens import choose, draw, go, has, keys, open_app, tap, type_into
-from support.walkthrough import report_offline_then_sync
+from support.walkthrough import assert_audit_intact, report_offline_then_sync
 
 from app.phone_store import PhoneStore
 from app.queries import incident_rows
@@ -186,11 +184,4 @@ async def test_an_injury_reported_offline_is_worked_to_closure_with_every_step_o
     assert (await phone.sync_once()).complete
     [mine] = [row for row in await phone.query(incident_rows) if row.id == incident_id]
     assert mine.status is IncidentStatus.CLOSED
-    verify = subprocess.run(
-        [sys.executable, "-m", "app.cli", "audit", "verify", "--db", server.db_url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert verify.returncode == 0, verify.stderr
-    assert verify.stdout.startswith("audit chain intact: ")
+    assert_audit_intact(server.db_url)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from support.browser import TABLET, browser_page, screenshot
 from support.server import ServerProcess
-from support.walkthrough import TITLE, report_offline_then_sync
+from support.walkthrough import TITLE, assert_audit_intact, report_offline_then_sync
 
 from models import (
     CorrectiveAction,
@@ -347,11 +345,4 @@ def test_an_injury_reported_offline_is_worked_to_closure_in_the_browser(
         assert review.completed_at is not None
         assert review.root_cause == REVIEW[next(q for q in REVIEW if q.startswith("What was the root"))]
 
-    verify = subprocess.run(
-        [sys.executable, "-m", "app.cli", "audit", "verify", "--db", web_server.db_url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert verify.returncode == 0, verify.stderr
-    assert verify.stdout.startswith("audit chain intact: ")
+    assert_audit_intact(web_server.db_url)

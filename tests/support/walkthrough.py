@@ -4,6 +4,8 @@ saved on a phone with no signal, then synced once back in range."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -74,3 +76,15 @@ async def report_offline_then_sync(
     synced = await PhoneStore(PhoneSettings(data_dir=phone, server_url=server.url)).sync_once()
     assert synced.complete and synced.applied == 1 and synced.blobs_uploaded == 1
     return incident_id, photo
+
+
+def assert_audit_intact(db_url: str) -> None:
+    """`ims audit verify` on the store, as an auditor would run it: the hash chain is intact."""
+    verify = subprocess.run(
+        [sys.executable, "-m", "app.cli", "audit", "verify", "--db", db_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verify.returncode == 0, verify.stderr
+    assert verify.stdout.startswith("audit chain intact: ")
